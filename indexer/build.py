@@ -1,0 +1,229 @@
+"""`kb reindex`: bring the index in line with the archive, incrementally and atomically.
+
+Files are compared with the live generation's manifest by content hash: new, changed, deleted
+and renamed issues are re-parsed; everything else is carried over. The new generation is built
+beside the live one and published with one atomic rename (kb.store). When the fingerprint of
+schema, analyzer, parser or tables changes, the whole archive is rebuilt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+
+from indexer.archive import issue_files
+from indexer.parse import Issue, parse_issue
+from indexer.source import read_source
+from kb import analysis, store
+from kb.companies import CompanyTable, load_companies
+from kb.config import Config
+from kb.identifiers import title_key
+from kb.records import Record
+from kb.schema import build_schema, facet_values, fingerprint
+
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass
+class ReindexResult:
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    renamed: int = 0
+    unchanged: int = 0
+    issues: int = 0
+    records: int = 0
+    warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    full: bool = False
+    generation: str = ""
+
+    def summary_line(self) -> str:
+        kind = "full rebuild" if self.full else "incremental"
+        return (
+            f"{kind}: {self.added} added, {self.updated} updated, {self.removed} removed, "
+            f"{self.renamed} renamed, {self.unchanged} unchanged; {self.issues} issues, "
+            f"{self.records} records, {len(self.warnings)} warnings, {self.seconds:.2f} s"
+        )
+
+
+def reindex(
+    config: Config,
+    *,
+    archive: Path | None = None,
+    full: bool = False,
+    progress: Progress | None = None,
+    wait: float = 0.0,
+    on_wait: Callable[[], None] | None = None,
+) -> ReindexResult:
+    """Index `archive` (default: config.archive) into config.index; returns what changed."""
+    started = time.perf_counter()
+    archive = (archive or config.archive).resolve()
+    files = issue_files(archive)
+    companies = load_companies(config.companies)
+    analysis.configure(analysis.load_user_dictionary(config.userdict))
+    print_ = fingerprint(config.companies, config.userdict)
+    with store.writer_lock(config.index, wait=wait, on_wait=on_wait):
+        live = store.current_generation(config.index)
+        old = live.manifest() if live else {}
+        full = full or live is None or old.get("fingerprint") != print_
+        old_files: dict = {} if full else old.get("files", {})
+        sources = {s.name: s for s in (read_source(archive, p) for p in files)}
+        result = ReindexResult(full=full)
+        plan = _plan(sources, old_files, result)
+        if not full and not plan.changed and not plan.removed:
+            result.issues = sum(1 for f in old_files.values() if f.get("is_issue", True))
+            result.records = sum(f.get("records", 0) for f in old_files.values())
+            result.warnings = [w for f in old_files.values() for w in f.get("warnings", [])]
+            result.generation = live.name if live else ""
+            result.seconds = time.perf_counter() - started
+            return result
+        gen = store.new_generation(config.index)
+        try:
+            manifest_files = _write(gen, live, full, sources, plan, old_files, companies, progress)
+            store.publish(gen, {"fingerprint": print_, "archive": str(archive), "files": manifest_files,
+                                "built": time.strftime("%Y-%m-%dT%H:%M:%S")})
+        except BaseException:
+            store.discard(gen)
+            raise
+    result.issues = sum(1 for f in manifest_files.values() if f["is_issue"])
+    result.records = sum(f["records"] for f in manifest_files.values())
+    result.warnings = [w for f in manifest_files.values() for w in f["warnings"]]
+    result.generation = gen.name
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+@dataclass
+class _Plan:
+    changed: list[str] = field(default_factory=list)  # new, changed or renamed: parse these
+    removed: list[str] = field(default_factory=list)  # delete their documents
+
+
+def _plan(sources: dict, old_files: dict, result: ReindexResult) -> _Plan:
+    plan = _Plan()
+    gone = {name: info for name, info in old_files.items() if name not in sources}
+    gone_hashes = {info["sha1"]: name for name, info in gone.items()}
+    for name, src in sources.items():
+        before = old_files.get(name)
+        if before is None:
+            plan.changed.append(name)
+            if src.sha1 in gone_hashes:
+                result.renamed += 1
+                gone_hashes.pop(src.sha1)
+            else:
+                result.added += 1
+        elif before["sha1"] != src.sha1:
+            plan.changed.append(name)
+            result.updated += 1
+        else:
+            result.unchanged += 1
+    plan.removed = list(gone)
+    result.removed = len(gone) - result.renamed
+    return plan
+
+
+def _write(gen, live, full, sources, plan, old_files, companies, progress) -> dict:
+    if full or live is None:
+        ix = whoosh_index.create_in(gen.path, build_schema())
+        manifest_files: dict = {}
+    else:
+        shutil.rmtree(gen.path)
+        shutil.copytree(live.path, gen.path, ignore=shutil.ignore_patterns(store.MANIFEST, "*.lock"))
+        ix = whoosh_index.open_dir(gen.path)
+        manifest_files = {k: v for k, v in old_files.items() if k not in plan.removed}
+    writer = ix.writer(limitmb=256)
+    try:
+        for name in plan.removed + [n for n in plan.changed if n in old_files]:
+            writer.delete_by_term("source_file", name)
+            manifest_files.pop(name, None)
+        taken = {i: n for n, info in manifest_files.items() for i in info.get("ids", [])}
+        todo = sorted(sources) if full else sorted(plan.changed)
+        for count, name in enumerate(todo, 1):
+            if progress:
+                progress(count, len(todo), name)
+            src = sources[name]
+            issue = _parse(src, companies)
+            ids = _add_issue(writer, issue, taken)
+            manifest_files[name] = {
+                "sha1": src.sha1,
+                "date": issue.date if issue else "",
+                "is_issue": bool(issue and issue.is_issue),
+                "records": len(ids),
+                "ids": ids,
+                "warnings": [str(w) for w in src.warnings + (issue.warnings if issue else [])],
+                "intro": issue.intro if issue else "",
+                "title": issue.title if issue else "",
+            }
+        writer.commit(optimize=full)
+    except BaseException:
+        writer.cancel()
+        raise
+    return dict(sorted(manifest_files.items()))
+
+
+def _parse(src, companies: CompanyTable) -> Issue | None:
+    if src.text is None:
+        return None
+    issue = parse_issue(src.name, src.text, companies)
+    if not issue.is_issue:
+        from indexer.problems import ParseWarning
+
+        issue.warnings.append(ParseWarning(src.name, 0, "not an issue (no 嵌入式AI简报 title, no date, no items): skipped"))
+        issue.records = []
+    return issue
+
+
+def _add_issue(writer, issue: Issue | None, taken: dict[str, str]) -> list[str]:
+    if issue is None:
+        return []
+    ids = []
+    for record in issue.records:
+        if taken.get(record.id, issue.source_file) != issue.source_file:
+            record.id += "-" + hashlib.sha1(issue.source_file.encode()).hexdigest()[:4]
+        taken[record.id] = issue.source_file
+        writer.add_document(**document(record))
+        ids.append(record.id)
+    return ids
+
+
+def document(record: Record) -> dict:
+    """The Whoosh document for one record (empty values left out)."""
+    flags = [f for f, on in (("arxiv", record.arxiv_ids), ("code", record.repos)) if on]
+    keys = {title_key(t) for t in (record.title, record.paper_title) if t and len(title_key(t)) >= 8}
+    doc = {
+        "id": record.id,
+        "source_file": record.source_file,
+        "date": record.date,
+        "year": record.date[:4],
+        "section": record.section,
+        "company": ",".join(record.companies),
+        "outlet": record.outlet,
+        "venue": record.venue,
+        "flag": ",".join(flags),
+        "arxiv": ",".join(record.arxiv_ids),
+        "repo": ",".join(record.repos),
+        "title_key": ",".join(sorted(keys)),
+        "title": record.title,
+        "paper_title": record.paper_title,
+        "summary": record.summary,
+        "outlet_text": record.outlet,
+        "facets": facet_values(record),
+        "record": record.to_dict(),
+    }
+    return {k: v for k, v in doc.items() if v not in ("", None)}
+
+
+def tty_progress(count: int, total: int, name: str) -> None:
+    """Progress on one terminal line (only when stderr is a terminal)."""
+    if sys.stderr.isatty():
+        end = "\n" if count == total else ""
+        sys.stderr.write(f"\r\x1b[Kindexing {count}/{total} {name}{end}")
+        sys.stderr.flush()

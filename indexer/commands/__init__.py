@@ -1,0 +1,1 @@
+"""Indexer subcommands of `kb` (imported by kb.cli only when run)."""

@@ -1,0 +1,220 @@
+"""One item's source lines → its fields: title, link, outlet, tags, labelled links, summary,
+arXiv IDs, repos, venue, companies.
+
+Works on the lines markdown-it's block structure assigned to the item; inline markdown is read
+with markdown-it's inline parser (indexer.inline). Never raises on item text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from indexer.inline import BARE_URL_RE, clean_url, parse_inline
+from kb.companies import CompanyTable
+from kb.identifiers import (
+    REPO_SLUG_RE,
+    arxiv_matches,
+    github_repos,
+    normalize_venue,
+    repo_key,
+)
+
+_BULLET_RE = re.compile(r"^\s{0,3}[-*+]\s+")
+_TAG_RE = re.compile(r"^\s*\[([^\[\]()]{1,40})\](?!\()")
+_OUTLET_SEP_RE = re.compile(r"\s*(?:\||｜|丨)\s*")
+_LABEL_RE = re.compile(r"^\s*(?P<label>[^\s：:\[\]()（）*#>`]{1,8})\s*[：:]\s*(?P<rest>.*)$")
+_SUMMARY_LABELS = ("摘要", "简介", "介绍", "概要", "Abstract", "abstract")
+_PAPER_LABELS = ("标题", "论文", "论文链接", "论文地址", "arXiv", "arxiv", "Paper", "paper")
+_REPO_PREFIX_RE = re.compile(r"^\s*(?P<slug>[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]+)\s*[:：]")
+_WARMUP_PREFIX_RE = re.compile(r"^(?P<prefix>[^\s：:，,。\[][^：:，,。\[\]]{0,24}?)\s*(?P<sep>[：:，])\s*")
+_COMPANY_SPLIT_RE = re.compile(r"\s*(?:&&|&|＆|/|、|\+|和|与)\s*")
+_FIRST_SENTENCE_RE = re.compile(r"^[^。！？!?\n]{0,120}")
+_MAX_OUTLET = 30
+
+
+@dataclass
+class ItemFields:
+    title: str = ""
+    url: str = ""
+    outlet: str = ""
+    summary: str = ""
+    paper_title: str = ""
+    venue: str = ""
+    links: list[tuple[str, str]] = field(default_factory=list)
+    arxiv: list[tuple[str, str]] = field(default_factory=list)  # (id, id with version)
+    repos: list[str] = field(default_factory=list)
+    companies: list[str] = field(default_factory=list)
+    problems: list[tuple[int, str]] = field(default_factory=list)  # (line offset, message)
+
+
+def strip_bullet(line: str) -> str:
+    return _BULLET_RE.sub("", line, count=1)
+
+
+def split_title_outlet(text: str) -> tuple[str, str]:
+    """Split `TITLE | OUTLET` on the last separator; no outlet when the tail is not one."""
+    parts = list(_OUTLET_SEP_RE.finditer(text))
+    if not parts:
+        return text.strip(), ""
+    last = parts[-1]
+    title, outlet = text[: last.start()].strip(), text[last.end() :].strip()
+    if not title or not outlet or len(outlet) > _MAX_OUTLET:
+        return text.strip(), ""
+    return title, outlet
+
+
+def _leading_tags(line: str) -> tuple[list[str], str]:
+    tags: list[str] = []
+    while m := _TAG_RE.match(line):
+        tags.append(m.group(1).strip())
+        line = line[m.end() :]
+    return tags, line.lstrip()
+
+
+def _head(line: str, fields: ItemFields) -> None:
+    """First line: tags, main link (title | outlet), further links on the line."""
+    tags, rest = _leading_tags(strip_bullet(line))
+    for tag in tags:
+        pairs = arxiv_matches(tag, bare=True)
+        if pairs:
+            fields.arxiv.extend(pairs)
+        elif venue := normalize_venue(tag):
+            fields.venue = fields.venue or venue
+        else:
+            rest = f"[{tag}] {rest}"
+    inline = parse_inline(rest)
+    link_text, url, extra = _main_link(rest, inline, fields)
+    if url is None:  # no link: the whole line is the title
+        title_text, url = inline.text, ""
+    else:
+        title_text = link_text or url
+    fields.title, fields.outlet = split_title_outlet(" ".join(title_text.split()))
+    fields.url = clean_url(url)
+    fields.links.extend(extra)
+
+
+def _main_link(rest: str, inline, fields: ItemFields):
+    """(link text, url, other links) of the first line; url None when it has no main link."""
+    others = [(_label(lab), u) for lab, u in inline.links]
+    stripped = rest.lstrip()
+    if stripped.startswith("[") and not stripped.startswith("[[") and inline.links:
+        if inline.links[0][0] or inline.text.startswith(inline.links[0][1]):
+            return inline.links[0][0], inline.links[0][1], others[1:]
+    m = re.match(r"^\[(?P<text>[^\]]*)\]\((?P<url>[^)\s]*)\)?", stripped)
+    if m and not stripped.startswith("[["):
+        if not m.group(0).endswith(")"):
+            fields.problems.append((0, "unclosed link on the item's first line; read as title and URL"))
+        return m.group("text"), m.group("url"), others
+    if inline.links and not BARE_URL_RE.sub("", inline.text).strip():
+        return inline.links[0][1], inline.links[0][1], others[1:]
+    return None, None, others
+
+
+def _label(label: str) -> str:
+    return label.strip().strip("[]【】").strip()
+
+
+def _body(lines: list[str], fields: ItemFields) -> None:
+    summary: list[str] = []
+    for line in lines:
+        m = _LABEL_RE.match(strip_bullet(line)) if line.strip() else None
+        label, rest = (m.group("label"), m.group("rest")) if m else ("", line)
+        if label in _SUMMARY_LABELS:
+            summary.append(rest)
+            continue
+        inline = parse_inline(rest)
+        if label and inline.links and len(_without_links(rest, inline).strip(" ：:，,()（）")) < 6:
+            if label in _PAPER_LABELS:
+                fields.arxiv.extend(arxiv_matches(rest, bare=True))
+                if label == "标题" and inline.links and inline.links[0][0]:
+                    fields.paper_title = fields.paper_title or inline.links[0][0]
+            for text, url in inline.links:
+                fields.links.append((label, clean_url(url)))
+            continue
+        if label == "标题" and rest.strip():
+            fields.paper_title = fields.paper_title or parse_inline(rest).text.strip()
+            continue
+        summary.append(line)
+    text = "\n".join(parse_inline(s.strip()).text.strip() for s in summary)
+    fields.summary = re.sub(r"\n{2,}", "\n", text).strip()
+    for line in summary:
+        for label, url in parse_inline(line.strip()).links:
+            fields.links.append((_label(label), clean_url(url)))
+
+
+def _without_links(text: str, inline) -> str:
+    out = inline.text
+    for label, url in inline.links:
+        out = out.replace(label, "").replace(url, "")
+    return BARE_URL_RE.sub("", out)
+
+
+def parse_item(lines: list[str], section: str, companies: CompanyTable) -> ItemFields:
+    """Fields of a regular item (news, paper, code, blog, other sections)."""
+    fields = ItemFields()
+    _head(lines[0], fields)
+    _body(lines[1:], fields)
+    _identifiers("\n".join(lines), fields, section)
+    _companies(fields, companies)
+    return fields
+
+
+def parse_warmup(line: str, companies: CompanyTable) -> ItemFields:
+    """A warm-up bullet `公司：text` (also `公司:`/`公司，`, several joined by & or /)."""
+    fields = ItemFields()
+    text = strip_bullet(line).strip()
+    inline = parse_inline(text)
+    plain_text = " ".join(inline.text.split())
+    prefix_companies: list[str] = []
+    m = _WARMUP_PREFIX_RE.match(plain_text)
+    if m:
+        parts = [p for p in _COMPANY_SPLIT_RE.split(m.group("prefix")) if p]
+        resolved = [companies.resolve(p) for p in parts]
+        prefix_companies = [c for c in resolved if c]
+        if m.group("sep") != "，" or prefix_companies:
+            plain_text = plain_text[m.end() :]
+    fields.title = plain_text
+    fields.links = [(_label(lab), clean_url(u)) for lab, u in inline.links]
+    fields.url = fields.links[0][1] if fields.links else ""
+    _identifiers(text, fields, "warmup")
+    fields.companies = list(dict.fromkeys(prefix_companies + companies.find(fields.title)))
+    return fields
+
+
+def warmup_prefix_company(line: str, companies: CompanyTable) -> bool:
+    """True when a line starts like a warm-up bullet naming a known company or product."""
+    m = _WARMUP_PREFIX_RE.match(strip_bullet(line).strip())
+    if not m:
+        return False
+    prefix = m.group("prefix")
+    if prefix in companies.not_companies:
+        return True
+    return any(companies.resolve(p) for p in _COMPANY_SPLIT_RE.split(prefix) if p)
+
+
+def _identifiers(text: str, fields: ItemFields, section: str) -> None:
+    urls = [fields.url] + [u for _, u in fields.links]
+    fields.arxiv.extend(arxiv_matches(text))
+    seen: dict[str, str] = {}
+    for ident, versioned in fields.arxiv:
+        if ident not in seen or seen[ident] == ident:
+            seen[ident] = versioned
+    fields.arxiv = sorted(seen.items())
+    repos = github_repos(" ".join(urls) + "\n" + text)
+    m = _REPO_PREFIX_RE.match(fields.title)
+    if m and REPO_SLUG_RE.match(m.group("slug")):
+        owner, name = m.group("slug").split("/", 1)
+        key = repo_key(owner, name)
+        if key:
+            repos.insert(0, key)
+    fields.repos = sorted(set(repos))
+
+
+def _companies(fields: ItemFields, companies: CompanyTable) -> None:
+    first = _FIRST_SENTENCE_RE.match(fields.summary)
+    found = companies.find(fields.title) + companies.find(fields.outlet)
+    found += [companies.owners[r.split("/")[0]] for r in fields.repos if r.split("/")[0] in companies.owners]
+    if first:
+        found += companies.find(first.group(0))
+    fields.companies = sorted(set(found))

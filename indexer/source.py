@@ -1,0 +1,78 @@
+"""Reading one archive file into text: encodings, BOM, line ends, size limit.
+
+Never raises on file content: problems become ParseWarnings and the text is kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from indexer.problems import ParseWarning
+
+MAX_FILE_BYTES = 4 * 1024 * 1024  # an issue is ~20-40 KB; larger files are skipped, loudly
+
+
+@dataclass
+class SourceText:
+    name: str  # path relative to the archive root, with '/'
+    text: str | None  # None when the file was skipped
+    sha1: str
+    warnings: list[ParseWarning] = field(default_factory=list)
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.sha1(data).hexdigest()
+
+
+def decode(name: str, data: bytes) -> SourceText:
+    """Bytes → text with '\\n' line ends; invalid bytes are replaced and reported by line."""
+    warnings: list[ParseWarning] = []
+    digest = content_hash(data)
+    if len(data) > MAX_FILE_BYTES:
+        size = len(data) / 1024 / 1024
+        limit = MAX_FILE_BYTES // 1024 // 1024
+        msg = f"file is {size:.1f} MB, over the {limit} MB limit for an issue: skipped"
+        return SourceText(name, None, digest, [ParseWarning(name, 0, msg)])
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        text = _decode_legacy(data)
+        if text is not None:
+            warnings.append(ParseWarning(name, line, "not UTF-8; decoded as GB18030"))
+        else:
+            text = data.decode("utf-8", errors="replace")
+            bad = sum(1 for ch in text if ch == "\ufffd")
+            msg = f"invalid UTF-8 bytes ({bad} replaced with U+FFFD), first at this line"
+            warnings.append(ParseWarning(name, line, msg))
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\x00" in text:
+        text = text.replace("\x00", "")
+        warnings.append(ParseWarning(name, 0, "NUL characters removed"))
+    return SourceText(name, text, digest, warnings)
+
+
+def _decode_legacy(data: bytes) -> str | None:
+    """GB18030 when the whole file decodes and reads as mostly CJK text, else None."""
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        return None
+    cjk = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+    high = sum(1 for ch in text if ord(ch) > 0x7F)
+    return text if high and cjk / high > 0.8 else None
+
+
+def read_source(root: Path, path: Path) -> SourceText:
+    """Read `path` (inside `root`); an unreadable file becomes a warning, not an exception."""
+    name = path.relative_to(root).as_posix()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return SourceText(name, None, "", [ParseWarning(name, 0, f"cannot read: {exc.strerror}")])
+    return decode(name, data)

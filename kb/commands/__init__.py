@@ -1,0 +1,1 @@
+"""Core subcommands of `kb` (imported by kb.cli only when run)."""

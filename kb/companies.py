@@ -1,0 +1,119 @@
+"""The company alias table: canonical names, their spellings, products and GitHub owners.
+
+Loaded from YAML (`kb/data/companies.yaml` by default). `find` returns canonical names
+mentioned in a text: Latin names match on word boundaries (ARM is not found in ARMv8 or
+arm64), longest alias first (华为海思 before 华为), short Latin aliases case-sensitively.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from kb.errors import ConfigError
+
+_CASE_SENSITIVE_MAX = 4  # ARM, AMD, LG, SONY...: exact case only
+
+
+@dataclass
+class CompanyTable:
+    aliases: dict[str, str] = field(default_factory=dict)  # alias -> canonical
+    products: dict[str, str] = field(default_factory=dict)  # product -> canonical
+    owners: dict[str, str] = field(default_factory=dict)  # github owner (lower) -> canonical
+    labels: dict[str, str] = field(default_factory=dict)  # canonical -> Chinese label
+    not_companies: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        self._pattern = _build_pattern({**self.products, **self.aliases})
+        self._lookup = {k.lower(): v for k, v in {**self.products, **self.aliases}.items()}
+
+    def find(self, text: str) -> list[str]:
+        """Canonical companies mentioned in `text`, in order of first mention."""
+        if not text or self._pattern is None:
+            return []
+        found: dict[str, None] = {}
+        for m in self._pattern.finditer(text):
+            found[self._lookup[m.group(0).lower()]] = None
+        return list(found)
+
+    def resolve(self, name: str) -> str | None:
+        """Canonical company for an alias, a product or a canonical name (any case)."""
+        name = name.strip()
+        if not name:
+            return None
+        low = name.lower()
+        for canonical in self.labels:
+            if canonical.lower() == low:
+                return canonical
+        return self._lookup.get(low)
+
+    def spellings(self, canonical: str) -> list[str]:
+        """Every alias of a canonical company (for query expansion)."""
+        return [a for a, c in self.aliases.items() if c == canonical]
+
+    def label(self, canonical: str) -> str:
+        zh = self.labels.get(canonical, "")
+        return f"{zh} {canonical}" if zh and zh != canonical else canonical
+
+
+def _build_pattern(aliases: dict[str, str]) -> re.Pattern[str] | None:
+    if not aliases:
+        return None
+    parts = []
+    for alias in sorted(aliases, key=len, reverse=True):
+        escaped = re.escape(alias)
+        if alias.isascii():
+            flags = "" if len(alias) <= _CASE_SENSITIVE_MAX else "(?i:"
+            body = f"{flags}{escaped})" if flags else escaped
+            parts.append(rf"(?<![A-Za-z0-9_.-]){body}(?![A-Za-z0-9_]|-[A-Za-z])")
+        else:
+            parts.append(escaped)
+    return re.compile("|".join(parts))
+
+
+def load_companies(path: str | Path) -> CompanyTable:
+    """Read and check a company table; ConfigError names the bad entry."""
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"company table {path}: {exc}") from None
+    companies = data.get("companies") or {}
+    if not isinstance(companies, dict):
+        raise ConfigError(f"company table {path}: 'companies' must be a mapping")
+    aliases: dict[str, str] = {}
+    labels: dict[str, str] = {}
+    for canonical, entry in companies.items():
+        entry = entry or {}
+        if not isinstance(entry, dict):
+            raise ConfigError(f"company table {path}: entry {canonical!r} must be a mapping")
+        labels[str(canonical)] = str(entry.get("zh", "") or "")
+        names = [str(canonical), *(str(a) for a in entry.get("aliases", []) or [])]
+        if labels[str(canonical)]:
+            names.append(labels[str(canonical)])
+        for alias in names:
+            aliases.setdefault(alias, str(canonical))
+    products = {str(k): str(v) for k, v in (data.get("products") or {}).items()}
+    owners = {str(k).lower(): str(v) for k, v in (data.get("github_owners") or {}).items()}
+    for kind, mapping in (("products", products), ("github_owners", owners)):
+        for key, value in mapping.items():
+            if value not in labels:
+                raise ConfigError(
+                    f"company table {path}: {kind} entry {key!r} names unknown company {value!r}"
+                )
+    return CompanyTable(
+        aliases=aliases,
+        products=products,
+        owners=owners,
+        labels=labels,
+        not_companies=frozenset(str(x) for x in data.get("not_companies", []) or []),
+    )
+
+
+@lru_cache(maxsize=8)
+def cached_companies(path: str) -> CompanyTable:
+    return load_companies(path)

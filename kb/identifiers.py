@@ -1,0 +1,115 @@
+"""Identifiers an item can carry: arXiv IDs, GitHub repos, venue tags, normalised titles.
+
+Used on both sides: the indexer extracts them from item text, the search core recognises them in
+queries, so that an identifier is looked up exactly the way it was stored.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_ARXIV_CORE = r"(?P<id>(?P<yy>\d{2})(?P<mm>\d{2})\.\d{4,5})(?P<ver>v\d+)?"
+#: arXiv abs/pdf/html URLs anywhere (arxiv.org, export.arxiv.org, www.arxiv.org).
+ARXIV_URL_RE = re.compile(
+    r"arxiv\.org/(?:abs|pdf|html|format)/" + _ARXIV_CORE + r"(?:\.pdf)?", re.IGNORECASE
+)
+#: `arXiv:2011.12289v1` and `arXiv 2011.12289`.
+ARXIV_PREFIXED_RE = re.compile(r"\barxiv[:：\s]\s*" + _ARXIV_CORE, re.IGNORECASE)
+#: A bare ID standing alone (not inside a longer number or a version string).
+ARXIV_BARE_RE = re.compile(r"(?<![\w.])" + _ARXIV_CORE + r"(?![\w.]*\d)")
+
+_GITHUB_RESERVED = frozenset(
+    "about apps blog collections contact customer-stories enterprise events explore features "
+    "issues login marketplace new notifications orgs pricing pulls search security settings "
+    "site sponsors topics trending users".split()
+)
+GITHUB_URL_RE = re.compile(
+    r"github\.com/(?P<owner>[A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))/(?P<name>[A-Za-z0-9._-]+)",
+    re.IGNORECASE,
+)
+#: `owner/name` as a whole token (a 开源项目 title prefix or a query).
+REPO_SLUG_RE = re.compile(r"^(?P<owner>[A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))/(?P<name>[A-Za-z0-9._-]+)$")
+
+_VENUE_RE = re.compile(r"^(?P<name>[A-Za-z][A-Za-z&-]{1,15})\s*'?(?P<year>(?:19|20)\d{2}|\d{2})$")
+_VENUE_ALIASES = {"NIPS": "NeurIPS", "NEURIPS": "NeurIPS", "SYSML": "MLSys", "MLSYS": "MLSys"}
+
+
+def _valid_arxiv(match: re.Match[str]) -> bool:
+    return 1 <= int(match.group("mm")) <= 12 and int(match.group("yy")) >= 7
+
+
+def arxiv_matches(text: str, *, bare: bool = False) -> list[tuple[str, str]]:
+    """(id, id-with-version) pairs found in `text`, in order, without duplicates.
+
+    URL and `arXiv:` forms are always accepted; bare IDs only when `bare` is set (a tag, a
+    labelled paper line or a query), since a bare number elsewhere may be something else.
+    """
+    patterns = [ARXIV_URL_RE, ARXIV_PREFIXED_RE] + ([ARXIV_BARE_RE] if bare else [])
+    found: dict[str, str] = {}
+    hits = sorted(
+        (m.start(), m) for pattern in patterns for m in pattern.finditer(text) if _valid_arxiv(m)
+    )
+    for _, m in hits:
+        ident = m.group("id")
+        versioned = ident + (m.group("ver") or "")
+        if ident not in found or (m.group("ver") and found[ident] == ident):
+            found[ident] = versioned
+    return list(found.items())
+
+
+def normalize_arxiv(text: str) -> str | None:
+    """`2011.12289`, `2011.12289v1`, `arXiv:2011.12289`, abs or pdf URL → `2011.12289`."""
+    pairs = arxiv_matches(text.strip(), bare=True)
+    return pairs[0][0] if len(pairs) == 1 else None
+
+
+def repo_key(owner: str, name: str) -> str | None:
+    """`owner/name` lower-cased, or None for GitHub pages that are not repositories."""
+    name = re.sub(r"\.git$", "", name).rstrip(".")
+    if not name or owner.lower() in _GITHUB_RESERVED:
+        return None
+    return f"{owner}/{name}".lower()
+
+
+def github_repos(text: str) -> list[str]:
+    """Repos named by github.com URLs in `text`, in order, unique."""
+    repos: dict[str, None] = {}
+    for m in GITHUB_URL_RE.finditer(text):
+        key = repo_key(m.group("owner"), m.group("name"))
+        if key:
+            repos[key] = None
+    return list(repos)
+
+
+def normalize_repo(text: str) -> str | None:
+    """`owner/name`, `https://github.com/Owner/Name/`, `github.com/o/n.git` → `owner/name`."""
+    text = text.strip().rstrip("/")
+    if "github.com" in text.lower():
+        m = GITHUB_URL_RE.search(text)
+        rest = text[m.end() :] if m else ""
+        if m and (not rest or rest[0] in "/?#"):
+            return repo_key(m.group("owner"), m.group("name"))
+        return None
+    m = REPO_SLUG_RE.match(text)
+    if m and not m.group("name").replace(".", "").isdigit():
+        return repo_key(m.group("owner"), m.group("name"))
+    return None
+
+
+def normalize_venue(tag: str) -> str | None:
+    """`[NIPS 2020]` → `NeurIPS2020`, `CVPR2020` → `CVPR2020`; None if not a venue tag."""
+    m = _VENUE_RE.match(tag.strip().strip("[]").strip())
+    if not m:
+        return None
+    name = m.group("name")
+    name = _VENUE_ALIASES.get(name.upper(), name)
+    year = m.group("year")
+    year = year if len(year) == 4 else "20" + year
+    return f"{name}{year}"
+
+
+def title_key(title: str) -> str:
+    """A title folded for exact comparison: NFKC, case-folded, punctuation and spaces removed."""
+    text = unicodedata.normalize("NFKC", title).casefold()
+    return "".join(ch for ch in text if ch.isalnum())

@@ -1,0 +1,77 @@
+"""The Whoosh schema and the fingerprint that decides when a full rebuild is due.
+
+Text fields use `kb.analysis.KbAnalyzer`; identifiers are exact keywords; one pickled column
+per document carries the facet values, so facet counts never touch stored fields.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from whoosh import columns
+from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
+
+from kb import __version__
+from kb.analysis import ANALYZER_VERSION, KbAnalyzer
+from kb.records import Record
+
+SCHEMA_VERSION = "2"
+PARSER_VERSION = "1"  # bumped by the indexer when extraction changes
+
+#: Field weights for BM25F: the title counts more than the summary.
+FIELD_BOOSTS = {"title": 3.0, "paper_title": 2.0, "summary": 1.0, "outlet_text": 0.5}
+TEXT_FIELDS = tuple(FIELD_BOOSTS)
+
+
+def build_schema() -> Schema:
+    analyzer = KbAnalyzer()
+    return Schema(
+        id=ID(stored=True, unique=True),
+        source_file=ID(stored=True),
+        date=ID(sortable=True),
+        year=ID,
+        section=ID,
+        company=KEYWORD(commas=True),
+        outlet=ID,
+        venue=ID,
+        flag=KEYWORD(commas=True),
+        arxiv=KEYWORD(commas=True),
+        repo=KEYWORD(commas=True),
+        title_key=KEYWORD(commas=True),
+        title=TEXT(analyzer=analyzer, field_boost=FIELD_BOOSTS["title"]),
+        paper_title=TEXT(analyzer=analyzer, field_boost=FIELD_BOOSTS["paper_title"]),
+        summary=TEXT(analyzer=analyzer, field_boost=FIELD_BOOSTS["summary"]),
+        outlet_text=TEXT(analyzer=analyzer, field_boost=FIELD_BOOSTS["outlet_text"]),
+        facets=COLUMN(columns.PickleColumn(columns.VarBytesColumn())),
+        record=STORED,
+    )
+
+
+def facet_values(record: Record) -> dict[str, Any]:
+    """The per-document facet column: plain values, multi-valued ones as tuples."""
+    flags = []
+    if record.arxiv_ids:
+        flags.append("arxiv")
+    if record.repos:
+        flags.append("code")
+    return {
+        "date": record.date,
+        "year": record.date[:4],
+        "section": record.section,
+        "company": tuple(record.companies),
+        "outlet": record.outlet,
+        "venue": record.venue,
+        "has": tuple(flags),
+    }
+
+
+def fingerprint(*files: Path) -> str:
+    """Hash of everything that shapes the index: schema, analyzer, parser, tables."""
+    digest = hashlib.sha1()
+    for part in (__version__, SCHEMA_VERSION, ANALYZER_VERSION, PARSER_VERSION):
+        digest.update(part.encode() + b"\0")
+    for path in files:
+        digest.update(Path(path).read_bytes() + b"\0")
+    return digest.hexdigest()

@@ -1,0 +1,1 @@
+"""Web subcommands of `kb` (imported by kb.cli only when run)."""
