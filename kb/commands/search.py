@@ -1,0 +1,75 @@
+"""`kb search QUERY [--company X] [--section Y] [--year Z] [--sort date] [--json] [--limit N]`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+
+from kb.cli import load
+from kb.search.model import FACETS, MAX_PER_PAGE
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("query", nargs="*", help="words, \"phrases\", -exclusions, field:value, arXiv IDs, repos")
+    for name, label in FACETS:
+        parser.add_argument(f"--{name}", action="append", default=[], metavar="VALUE",
+                            help=f"filter by {name} ({label}); repeat for OR")
+    parser.add_argument("--sort", default="relevance", choices=("relevance", "date", "newest", "oldest"),
+                        help="'date' is newest first")
+    parser.add_argument("--limit", type=int, default=10, help=f"results per page (1-{MAX_PER_PAGE})")
+    parser.add_argument("--page", type=int, default=1)
+    parser.add_argument("--json", action="store_true", help='print {"total", "results", "facets"}')
+
+
+def run(args: argparse.Namespace) -> int:
+    from kb.search.engine import search
+    from kb.search.index_view import IndexHandle
+    from kb.search.model import SearchRequest
+
+    request = SearchRequest(
+        q=" ".join(args.query),
+        filters={name: getattr(args, name) for name, _ in FACETS if getattr(args, name)},
+        sort="newest" if args.sort == "date" else args.sort,
+        page=args.page,
+        per_page=args.limit,
+    )
+    result = search(IndexHandle(load(args)), request)
+    if args.json:
+        data = result.to_json()
+        for item in data["results"]:
+            item.pop("snippet_html", None)
+        print(json.dumps(data, ensure_ascii=False, indent=1))
+        return 0
+    _print(result)
+    return 0
+
+
+def _plain(html: str) -> str:
+    from html import unescape
+
+    return unescape(re.sub(r"<mark>(.*?)</mark>", r"[\1]", html))
+
+
+def _print(result) -> None:
+    for notice in result.notices:
+        print(f"note: {notice}")
+    if result.expansions:
+        print("also searched: " + ", ".join(result.expansions))
+    if result.suggestion:
+        print(f"did you mean: {result.suggestion}")
+    first = (result.page - 1) * result.per_page + 1
+    shown = f"{first}-{first + len(result.hits) - 1} of " if result.hits else ""
+    print(f"{shown}{result.total} results\n")
+    for hit in result.hits:
+        r = hit.record
+        outlet = f" | {r['outlet']}" if r["outlet"] else ""
+        print(f"{r['date']}  {r['section_title'] or r['section']}  {_plain(hit.title_html)}{outlet}")
+        if r["url"]:
+            print(f"    {r['url']}")
+        tags = r["companies"] + [f"arXiv:{a}" for a in r["arxiv_ids"]] + r["repos"] + ([r["venue"]] if r["venue"] else [])
+        if tags:
+            print("    " + "  ".join(tags))
+        if hit.snippet_html:
+            print(f"    {_plain(hit.snippet_html)}")
+        print()

@@ -1,0 +1,411 @@
+"""`search()`: one request in, ranked and faceted records out.
+
+Steps: parse the query (querylang) → identifiers are looked up exactly, words become Whoosh
+queries with synonym and company-alias expansion, ranked by BM25F → query filters and facet
+selections are applied over the in-memory facet column → facet counts (each facet counted as if
+its own selection were removed) → sort, page, highlight.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+from whoosh import query as Q
+
+from kb.analysis import analyze
+from kb.errors import QueryError
+from kb.identifiers import title_key
+from kb.records import SECTION_LABELS, section_from_user
+from kb.schema import TEXT_FIELDS
+from kb.search import highlight
+from kb.search.index_view import IndexHandle, IndexView
+from kb.search.model import (
+    FACET_NAMES,
+    MAX_PER_PAGE,
+    SORTS,
+    FacetValue,
+    Hit,
+    SearchRequest,
+    SearchResult,
+)
+from kb.search.querylang import ParsedQuery, parse_query
+
+MULTI_VALUED = frozenset({"company", "has"})
+HAS_LABELS = {"arxiv": "有 arXiv 论文", "code": "有代码"}
+_HAS_ALIASES = {"arxiv": "arxiv", "论文": "arxiv", "paper": "arxiv", "code": "code", "代码": "code", "github": "code"}
+FACET_LIMIT = 30
+
+
+def search(handle: IndexHandle, request: SearchRequest, *, facet_limit: int = FACET_LIMIT) -> SearchResult:
+    """Answer `request` against the live index generation."""
+    _validate(request)
+    view = handle.view()
+    parsed = parse_query(request.q)
+    ctx = _Context(handle, view, parsed)
+    scores = ctx.match()
+    docs = [d for d in scores if ctx.passes_query_filters(d)]
+    selections = ctx.selections(request.filters)
+    final, facets = _facet(view, docs, selections, handle, facet_limit)
+    ordered = _sort(view, final, scores, request.sort, ranked=ctx.ranked)
+    start = (request.page - 1) * request.per_page
+    page_docs = ordered[start : start + request.per_page]
+    terms = ctx.highlight_terms()
+    hits = [_hit(view, d, scores.get(d, 0.0), terms) for d in page_docs]
+    histogram = Counter(view.facets[d]["date"] for d in final)
+    return SearchResult(
+        total=len(final),
+        page=request.page,
+        per_page=request.per_page,
+        hits=hits,
+        facets=facets,
+        expansions=ctx.expansions,
+        identifiers=ctx.identifiers,
+        suggestion=ctx.suggestion,
+        notices=parsed.notices + ctx.notices,
+        histogram=[(date, histogram.get(date, 0)) for date in view.dates],
+    )
+
+
+def _validate(request: SearchRequest) -> None:
+    if request.sort not in SORTS:
+        raise QueryError(f"sort must be one of {', '.join(SORTS)}, got {request.sort!r}")
+    if not isinstance(request.page, int) or request.page < 1:
+        raise QueryError(f"page must be a whole number from 1, got {request.page!r}")
+    if not isinstance(request.per_page, int) or not 1 <= request.per_page <= MAX_PER_PAGE:
+        raise QueryError(f"per_page must be from 1 to {MAX_PER_PAGE}, got {request.per_page!r}")
+    unknown = [k for k in request.filters if k not in FACET_NAMES]
+    if unknown:
+        raise QueryError(f"unknown facet {unknown[0]!r} (facets: {', '.join(FACET_NAMES)})")
+
+
+class _Context:
+    """State of one search: the parsed query, what was expanded, what was looked up."""
+
+    def __init__(self, handle: IndexHandle, view: IndexView, parsed: ParsedQuery) -> None:
+        self.handle, self.view, self.parsed = handle, view, parsed
+        self.expansions: list[str] = []
+        self.identifiers: list[str] = []
+        self.notices: list[str] = []
+        self.suggestion = ""
+        self.ranked = False
+        self._terms: set[str] = set()
+        self._query_filters = self._read_query_filters()
+
+    # -- matching ---------------------------------------------------------------
+    def match(self) -> dict[int, float]:
+        """docnum → score for the query part of the request (all live docs when empty)."""
+        parsed = self.parsed
+        self._bare_repos_to_words()
+        exact = self._exact_title() if not parsed.has_identifiers else None
+        if parsed.has_identifiers or parsed.titles or exact is not None:
+            return self._identifier_docs(exact)
+        if parsed.is_empty:
+            return dict.fromkeys(self.view.live, 0.0)
+        found = self._text_search(parsed.words)
+        if not found and parsed.words:
+            corrected = self._corrected_words(parsed.words)
+            if corrected and corrected != parsed.words:
+                self.suggestion = " ".join(corrected)
+                found = self._text_search(corrected)
+                if found:
+                    self.notices.append(f"no results for {' '.join(parsed.words)!r}; showing results for {self.suggestion!r}")
+        return found
+
+    def _text_search(self, words: list[str]) -> dict[int, float]:
+        parts = [q for q in (self._word_query(w) for w in words) if q is not None]
+        parts += [q for q in (self._phrase_query(p) for p in self.parsed.phrases) if q is not None]
+        if not parts:
+            if self.parsed.excluded and not words and not self.parsed.phrases:
+                return self._minus(dict.fromkeys(self.view.live, 0.0))
+            return {}
+        query: Q.Query = Q.And(parts) if len(parts) > 1 else parts[0]
+        self.ranked = True
+        results = self.view.searcher().search(query, limit=None)
+        found = {hit.docnum: hit.score for hit in results if hit.docnum in self.view.facets}
+        return self._minus(found)
+
+    def _minus(self, found: dict[int, float]) -> dict[int, float]:
+        for word in self.parsed.excluded:
+            q = self._phrase_query(word, expand=False)
+            if q is None:
+                continue
+            for docnum in self.view.searcher().docs_for_query(q):
+                found.pop(docnum, None)
+        return found
+
+    def _word_query(self, word: str) -> Q.Query | None:
+        alternatives: list[Q.Query] = []
+        own = self._tokens_query(analyze(word), phrase=False)
+        if own is not None:
+            alternatives.append(own)
+            self._terms.update(analyze(word))
+        for synonym in self.handle.synonyms.expand(word):
+            q = self._tokens_query(analyze(synonym), phrase=True)
+            if q is not None:
+                alternatives.append(q)
+                self._terms.update(analyze(synonym))
+                self._expanded(synonym)
+        company = self.handle.companies.resolve(word)
+        if company:
+            alternatives.append(Q.Term("company", company))
+            for alias in self.handle.companies.spellings(company):
+                tokens = analyze(alias)
+                if tokens and tokens != analyze(word):
+                    q = self._tokens_query(tokens, phrase=True)
+                    if q is not None:
+                        alternatives.append(q)
+                        self._terms.update(tokens)
+                        self._expanded(alias)
+        if not alternatives:
+            return None
+        return Q.Or(alternatives) if len(alternatives) > 1 else alternatives[0]
+
+    def _phrase_query(self, text: str, expand: bool = True) -> Q.Query | None:
+        tokens = analyze(text)
+        if expand:
+            self._terms.update(tokens)
+        return self._tokens_query(tokens, phrase=True)
+
+    @staticmethod
+    def _tokens_query(tokens: list[str], phrase: bool) -> Q.Query | None:
+        if not tokens:
+            return None
+        if len(tokens) == 1:
+            return Q.Or([Q.Term(f, tokens[0]) for f in TEXT_FIELDS])
+        if phrase:
+            return Q.Or([Q.Phrase(f, tokens) for f in TEXT_FIELDS])
+        return Q.And([Q.Or([Q.Term(f, t) for f in TEXT_FIELDS]) for t in tokens])
+
+    def _expanded(self, term: str) -> None:
+        if term not in self.expansions:
+            self.expansions.append(term)
+
+    # -- identifiers --------------------------------------------------------------
+    def _bare_repos_to_words(self) -> None:
+        """`owner/name` typed without github.com is a repo only if some item carries it."""
+        kept = []
+        for repo in self.parsed.repos:
+            typed = next((w for w in self.parsed.text.split() if w.lower().strip("/") == repo), None)
+            if typed is not None and "github.com" not in typed.lower() and not self.view.docnums("repo", repo):
+                self.parsed.words.append(typed)
+                self.notices.append(f"no item carries the repo {repo!r}; searched as words")
+            else:
+                kept.append(repo)
+        self.parsed.repos = kept
+
+    def _exact_title(self) -> list[int] | None:
+        parsed = self.parsed
+        if parsed.excluded or parsed.phrases and parsed.words:
+            return None
+        text = " ".join(parsed.words + parsed.phrases)
+        key = title_key(text)
+        if len(key) < 8:
+            return None
+        docs = self.view.docnums("title_key", key)
+        return docs or None
+
+    def _identifier_docs(self, exact: list[int] | None) -> dict[int, float]:
+        groups: list[set[int]] = []
+        for ident in self.parsed.arxiv:
+            self.identifiers.append(f"arxiv:{ident}")
+            groups.append(set(self.view.docnums("arxiv", ident)))
+        for repo in self.parsed.repos:
+            self.identifiers.append(f"repo:{repo}")
+            groups.append(set(self.view.docnums("repo", repo)))
+        titles = list(self.parsed.titles)
+        if exact is not None:
+            titles.append(" ".join(self.parsed.words + self.parsed.phrases))
+        for title in titles:
+            self.identifiers.append(f"title:{title}")
+            groups.append(set(self.title_docs(title, exact if title not in self.parsed.titles else None)))
+        docs = set.intersection(*groups) if groups else set()
+        extra_words = [] if exact is not None else self.parsed.words + self.parsed.phrases
+        if extra_words and docs:
+            docs &= set(self._text_search(self.parsed.words))
+        return {d: 0.0 for d in docs if d in self.view.facets}
+
+    def title_docs(self, title: str, known: list[int] | None = None) -> list[int]:
+        """Items with this exact title, plus items carrying the same paper's arXiv ID."""
+        docs = set(known if known is not None else self.view.docnums("title_key", title_key(title)))
+        for docnum in list(docs):
+            for ident in self.view.record(docnum).get("arxiv_ids", []):
+                docs.update(self.view.docnums("arxiv", ident))
+        return sorted(docs)
+
+    # -- typo tolerance ---------------------------------------------------------------
+    def _corrected_words(self, words: list[str]) -> list[str] | None:
+        reader = self.view.searcher().reader()
+        out, changed = [], False
+        for word in words:
+            tokens = analyze(word)
+            if len(tokens) != 1 or not tokens[0].isascii() or len(tokens[0]) < 4:
+                out.append(word)
+                continue
+            best = _closest_term(reader, tokens[0])
+            if best and best != tokens[0]:
+                out.append(best)
+                changed = True
+            else:
+                out.append(word)
+        return out if changed else None
+
+    # -- filters -----------------------------------------------------------------
+    def _read_query_filters(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for name, values in self.parsed.filters.items():
+            if name == "date":
+                out["date"] = [v for v in values if _date_range(v, self.notices)]
+                continue
+            resolved = [self._facet_value(name, v) for v in values]
+            out[name] = [v for v in resolved if v]
+        return out
+
+    def passes_query_filters(self, docnum: int) -> bool:
+        facets = self.view.facets[docnum]
+        for name, values in self._query_filters.items():
+            if name == "date":
+                if not all(_in_range(facets["date"], _date_range(v, [])) for v in values):
+                    return False
+            elif not values or not _matches(facets, name, set(values)):
+                return False
+        return True
+
+    def selections(self, filters: dict[str, list[str]]) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = {}
+        for name, values in filters.items():
+            picked = {v for v in (self._facet_value(name, raw) for raw in values if raw.strip()) if v}
+            if values and any(raw.strip() for raw in values):
+                out[name] = picked or {"\0none"}
+        return out
+
+    def _facet_value(self, name: str, raw: str) -> str | None:
+        raw = raw.strip()
+        value: str | None = raw
+        if name == "section":
+            value = section_from_user(raw)
+        elif name == "company":
+            value = self.handle.companies.resolve(raw)
+        elif name == "has":
+            value = _HAS_ALIASES.get(raw.lower())
+        elif name == "year":
+            value = raw if raw.isdigit() and len(raw) == 4 else None
+        elif name == "venue":
+            value = raw.replace(" ", "")
+        if not value:
+            self.notices.append(f"unknown {name} {raw!r}: nothing matches it")
+        return value
+
+    def highlight_terms(self) -> frozenset[str]:
+        return frozenset(self._terms)
+
+
+def _closest_term(reader, token: str) -> str | None:
+    best, best_freq = None, 0
+    maxdist = 1 if len(token) <= 6 else 2
+    for field in ("title", "summary"):
+        try:
+            candidates = list(reader.terms_within(field, token, maxdist, prefix=1))
+        except Exception:  # noqa: BLE001 - a field with no terms
+            continue
+        for term in candidates:
+            freq = reader.doc_frequency(field, term)
+            if freq > best_freq:
+                best, best_freq = term, freq
+    return best
+
+
+def _date_range(value: str, notices: list[str]) -> tuple[str, str] | None:
+    lo, sep, hi = value.partition("..")
+    lo, hi = lo.strip(), (hi.strip() if sep else lo.strip())
+    ok = all(not part or (part[:4].isdigit() and len(part) in (4, 7, 10)) for part in (lo, hi))
+    if not ok or not (lo or hi):
+        notices.append(f"date filter {value!r} not understood (use 2020, 2020-01 or 2020-01..2020-06)")
+        return None
+    return lo, hi
+
+
+def _in_range(date: str, bounds: tuple[str, str] | None) -> bool:
+    if bounds is None:
+        return True
+    lo, hi = bounds
+    return (not lo or date[: len(lo)] >= lo) and (not hi or date[: len(hi)] <= hi)
+
+
+def _matches(facets: dict, name: str, values: set[str]) -> bool:
+    value = facets.get(name)
+    if name in MULTI_VALUED:
+        return any(v in values for v in value or ())
+    if name == "venue" and value:
+        return value in values or any(value.startswith(v) for v in values)
+    return value in values
+
+
+def _facet(view: IndexView, docs: Iterable[int], selections: dict[str, set[str]], handle: IndexHandle, limit: int):
+    counts = {name: Counter() for name in FACET_NAMES}
+    final: list[int] = []
+    for docnum in docs:
+        facets = view.facets[docnum]
+        failed = [name for name, values in selections.items() if not _matches(facets, name, values)]
+        if len(failed) > 1:
+            continue
+        targets = failed if failed else FACET_NAMES
+        for name in targets:
+            value = facets.get(name)
+            if name in MULTI_VALUED:
+                counts[name].update(value or ())
+            elif value:
+                counts[name][value] += 1
+        if not failed:
+            final.append(docnum)
+    out = {}
+    for name in FACET_NAMES:
+        selected = selections.get(name, set())
+        ranked = sorted(counts[name].items(), key=lambda kv: (-kv[1], kv[0]))
+        if name in ("year",):
+            ranked = sorted(counts[name].items(), reverse=True)
+        shown = ranked[:limit] + [(v, counts[name].get(v, 0)) for v in selected if v not in dict(ranked[:limit]) and v != "\0none"]
+        out[name] = [FacetValue(v, _label(name, v, handle), c, v in selected) for v, c in shown]
+    return final, out
+
+
+def _label(name: str, value: str, handle: IndexHandle) -> str:
+    if name == "section":
+        return SECTION_LABELS.get(value, value)
+    if name == "company":
+        return handle.companies.label(value)
+    if name == "has":
+        return HAS_LABELS.get(value, value)
+    return value
+
+
+def _sort(view: IndexView, docs: list[int], scores: dict[int, float], sort: str, ranked: bool) -> list[int]:
+    def date_key(d: int) -> str:
+        return view.facets[d]["date"]
+
+    if sort == "relevance" and ranked:
+        return sorted(docs, key=lambda d: (-scores.get(d, 0.0), _neg(date_key(d)), d))
+    if sort == "oldest":
+        return sorted(docs, key=lambda d: (date_key(d), d))
+    return sorted(docs, key=lambda d: (_neg(date_key(d)), d))
+
+
+def _neg(date: str) -> str:
+    return "".join(chr(0x10FFFF - ord(c)) for c in date)
+
+
+def _hit(view: IndexView, docnum: int, score: float, terms: frozenset[str]) -> Hit:
+    record = view.record(docnum)
+    text = record["summary"] or record.get("paper_title") or ""
+    return Hit(
+        record=record,
+        score=score,
+        title_html=highlight.mark(record["title"], terms),
+        snippet_html=highlight.snippet(text, terms),
+    )
+
+
+def get_record(handle: IndexHandle, record_id: str) -> dict | None:
+    view = handle.view()
+    docs = view.docnums("id", record_id)
+    return view.record(docs[0]) if docs else None

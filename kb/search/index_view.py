@@ -1,0 +1,83 @@
+"""An open index generation for searching: the Whoosh index, per-thread searchers and the facet
+column loaded once into memory; `IndexHandle` swaps to a new generation after a reindex.
+
+Readers never block on writers: a reindex publishes a new generation, the next request opens it,
+and requests in flight finish on the one they started with.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+
+from kb import analysis, store
+from kb.companies import CompanyTable, cached_companies
+from kb.config import Config
+from kb.errors import IndexMissingError
+from kb.search.synonyms import Synonyms, cached_synonyms
+
+
+class IndexView:
+    """One generation, read-only. Cheap to share between threads."""
+
+    def __init__(self, gen: store.Generation) -> None:
+        self.generation = gen
+        self.manifest = gen.manifest()
+        try:
+            self.ix = whoosh_index.open_dir(str(gen.path))
+        except (OSError, whoosh_index.EmptyIndexError) as exc:
+            raise IndexMissingError(f"index at {gen.path} cannot be opened: {exc}") from None
+        self._local = threading.local()
+        with self.ix.reader() as reader:
+            column = reader.column_reader("facets")
+            self.live = [n for n in range(reader.doc_count_all()) if not reader.is_deleted(n)]
+            self.facets = {n: column[n] for n in self.live}
+        self.dates = sorted({f["date"] for f in self.facets.values() if f and f["date"]})
+
+    def searcher(self):
+        s = getattr(self._local, "searcher", None)
+        if s is None:
+            s = self._local.searcher = self.ix.searcher()
+        return s
+
+    def record(self, docnum: int) -> dict:
+        return self.searcher().stored_fields(docnum)["record"]
+
+    def docnums(self, field: str, value: str) -> list[int]:
+        """Live documents whose `field` holds the exact term `value`."""
+        s = self.searcher()
+        try:
+            return [n for n in s.document_numbers(**{field: value}) if n in self.facets]
+        except (KeyError, ValueError):
+            return []
+
+
+class IndexHandle:
+    """The index at config.index plus the tables a search needs; reopens after a reindex."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self._lock = threading.Lock()
+        self._view: IndexView | None = None
+        analysis.configure(analysis.load_user_dictionary(config.userdict))
+        self.companies: CompanyTable = cached_companies(str(config.companies))
+        self.synonyms: Synonyms = cached_synonyms(str(config.synonyms), _mtime(config.synonyms))
+
+    def view(self) -> IndexView:
+        gen = store.require_generation(self.config.index)
+        current = self._view
+        if current is not None and current.generation.name == gen.name:
+            return current
+        with self._lock:
+            if self._view is None or self._view.generation.name != gen.name:
+                self._view = IndexView(gen)
+            return self._view
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return Path(path).stat().st_mtime
+    except OSError:
+        return 0.0

@@ -1,0 +1,140 @@
+"""The query language, read leniently: words, "phrases", -exclusions, field:value filters and
+identifiers (arXiv IDs, GitHub repos) anywhere in the text.
+
+Never raises: an unbalanced quote closes at the end, a bare `*` or stray bracket is dropped,
+an unknown field is read as plain words, and each such repair is reported as a notice.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from kb.identifiers import normalize_arxiv, normalize_repo
+from kb.search.model import MAX_QUERY_CHARS
+
+#: field name in a query → facet/filter it sets (Chinese aliases too).
+FIELD_ALIASES = {
+    "company": "company", "公司": "company",
+    "section": "section", "栏目": "section",
+    "year": "year", "年份": "year",
+    "date": "date", "日期": "date",
+    "outlet": "outlet", "来源": "outlet",
+    "venue": "venue", "会议": "venue",
+    "has": "has",
+    "arxiv": "arxiv",
+    "repo": "repo", "github": "repo",
+    "title": "title", "标题": "title",
+}
+_TOKEN_RE = re.compile(
+    r'(?P<neg>[-－])?(?:(?P<field>[A-Za-z\u4e00-\u9fff]+)[:：])?(?:"(?P<phrase>[^"]*)"?|“(?P<cphrase>[^”]*)”?|(?P<word>[^\s"“”]+))'
+)
+_JUNK_RE = re.compile(r"^[\s*?()\[\]{}^~!+\-|&:：,，;；。.、]+$")
+
+
+@dataclass
+class ParsedQuery:
+    words: list[str] = field(default_factory=list)
+    phrases: list[str] = field(default_factory=list)
+    excluded: list[str] = field(default_factory=list)
+    filters: dict[str, list[str]] = field(default_factory=dict)
+    arxiv: list[str] = field(default_factory=list)
+    repos: list[str] = field(default_factory=list)
+    titles: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    text: str = ""
+
+    @property
+    def has_identifiers(self) -> bool:
+        return bool(self.arxiv or self.repos)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.words or self.phrases or self.arxiv or self.repos or self.titles)
+
+
+def parse_query(text: str) -> ParsedQuery:
+    """Split a user's query into its parts; see the module docstring."""
+    parsed = ParsedQuery()
+    if len(text) > MAX_QUERY_CHARS:
+        parsed.notices.append(f"query cut to its first {MAX_QUERY_CHARS} characters")
+        text = text[:MAX_QUERY_CHARS]
+    text = text.replace("\x00", " ").strip()
+    parsed.text = text
+    if text.count('"') % 2:
+        parsed.notices.append("unbalanced quote: the phrase runs to the end of the query")
+    for m in _TOKEN_RE.finditer(text):
+        _take(parsed, m)
+    return parsed
+
+
+def _take(parsed: ParsedQuery, m: re.Match[str]) -> None:
+    neg = bool(m.group("neg"))
+    name = m.group("field")
+    phrase = m.group("phrase") if m.group("phrase") is not None else m.group("cphrase")
+    value = (phrase if phrase is not None else m.group("word") or "").strip()
+    if name:
+        target = FIELD_ALIASES.get(name.lower()) or FIELD_ALIASES.get(name)
+        if target is None and name.lower() in ("http", "https"):
+            value, name = f"{name}:{value}", None
+        elif target is None:
+            parsed.notices.append(f"unknown field {name!r}: searched as words")
+            value = f"{name} {value}".strip()
+            name = None
+        elif value:
+            _field(parsed, target, value, neg)
+            return
+        else:
+            return
+    if not value or _JUNK_RE.match(value):
+        if value:
+            parsed.notices.append(f"ignored {value!r}")
+        return
+    if not neg and phrase is None and _identifier(parsed, value):
+        return
+    if phrase is not None:
+        (parsed.excluded if neg else parsed.phrases).append(value)
+    else:
+        value = value.strip("()[]{}*?^~!")
+        if value:
+            (parsed.excluded if neg else parsed.words).append(value)
+
+
+def _field(parsed: ParsedQuery, target: str, value: str, neg: bool) -> None:
+    if neg:
+        parsed.notices.append(f"-{target}: is not supported; filter ignored")
+        return
+    if target == "arxiv":
+        ident = normalize_arxiv(value)
+        if ident:
+            parsed.arxiv.append(ident)
+        else:
+            parsed.notices.append(f"not an arXiv ID: {value!r}")
+    elif target == "repo":
+        repo = normalize_repo(value)
+        if repo:
+            parsed.repos.append(repo)
+        else:
+            parsed.notices.append(f"not a GitHub repo: {value!r}")
+    elif target == "title":
+        parsed.titles.append(value)
+    else:
+        parsed.filters.setdefault(target, []).append(value)
+
+
+def _identifier(parsed: ParsedQuery, value: str) -> bool:
+    ident = normalize_arxiv(value)
+    if ident and (re.fullmatch(r"(?i)(arxiv[:：])?\d{4}\.\d{4,5}(v\d+)?", value) or "arxiv.org" in value.lower()):
+        parsed.arxiv.append(ident)
+        return True
+    repo = normalize_repo(value)
+    if repo and ("github.com" in value.lower() or _looks_like_repo(value)):
+        parsed.repos.append(repo)
+        return True
+    return False
+
+
+def _looks_like_repo(value: str) -> bool:
+    """`owner/name` typed as a query: not a fraction, a date or a Chinese word pair."""
+    owner, _, name = value.strip("/").partition("/")
+    return bool(owner and name) and value.isascii() and not (owner.isdigit() and name.isdigit())
