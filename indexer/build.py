@@ -88,8 +88,15 @@ def reindex(
         gen = store.new_generation(config.index)
         try:
             manifest_files = _write(gen, live, full, sources, plan, old_files, companies, progress)
-            store.publish(gen, {"fingerprint": print_, "archive": str(archive), "files": manifest_files,
-                                "built": time.strftime("%Y-%m-%dT%H:%M:%S")})
+            store.publish(
+                gen,
+                {
+                    "fingerprint": print_,
+                    "archive": str(archive),
+                    "files": manifest_files,
+                    "built": time.strftime("%Y-%m-%dT%H:%M:%S"),
+                },
+            )
         except BaseException:
             store.discard(gen)
             raise
@@ -136,7 +143,9 @@ def _write(gen, live, full, sources, plan, old_files, companies, progress) -> di
         manifest_files: dict = {}
     else:
         shutil.rmtree(gen.path)
-        shutil.copytree(live.path, gen.path, ignore=shutil.ignore_patterns(store.MANIFEST, "*.lock"))
+        shutil.copytree(
+            live.path, gen.path, ignore=shutil.ignore_patterns(store.MANIFEST, "*.lock")
+        )
         ix = whoosh_index.open_dir(gen.path)
         manifest_files = {k: v for k, v in old_files.items() if k not in plan.removed}
     writer = ix.writer(limitmb=256)
@@ -176,7 +185,11 @@ def _parse(src, companies: CompanyTable) -> Issue | None:
     if not issue.is_issue:
         from indexer.problems import ParseWarning
 
-        issue.warnings.append(ParseWarning(src.name, 0, "not an issue (no 嵌入式AI简报 title, no date, no items): skipped"))
+        issue.warnings = [
+            ParseWarning(
+                src.name, 0, "not an issue (no 嵌入式AI简报 title, no date, no items): skipped"
+            )
+        ]
         issue.records = []
     return issue
 
@@ -197,7 +210,9 @@ def _add_issue(writer, issue: Issue | None, taken: dict[str, str]) -> list[str]:
 def document(record: Record) -> dict:
     """The Whoosh document for one record (empty values left out)."""
     flags = [f for f, on in (("arxiv", record.arxiv_ids), ("code", record.repos)) if on]
-    keys = {title_key(t) for t in (record.title, record.paper_title) if t and len(title_key(t)) >= 8}
+    keys = {
+        title_key(t) for t in (record.title, record.paper_title) if t and len(title_key(t)) >= 8
+    }
     doc = {
         "id": record.id,
         "source_file": record.source_file,

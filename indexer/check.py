@@ -41,7 +41,13 @@ class CheckReport:
         return {
             "query_kind": self.query_kind,
             "entries": [
-                {"kind": e.kind, "value": e.value, "label": e.label, "line": e.line, "covered": e.covered}
+                {
+                    "kind": e.kind,
+                    "value": e.value,
+                    "label": e.label,
+                    "line": e.line,
+                    "covered": e.covered,
+                }
                 for e in self.entries
             ],
         }
@@ -76,7 +82,9 @@ def _check_draft(view: IndexView, handle: IndexHandle, text: str) -> CheckReport
     report = CheckReport("draft")
     for record in issue.records:
         label = record.title or record.paper_title
-        wanted: list[Entry] = [Entry("arxiv", i, label, record.line_start) for i in record.arxiv_ids]
+        wanted: list[Entry] = [
+            Entry("arxiv", i, label, record.line_start) for i in record.arxiv_ids
+        ]
         wanted += [Entry("repo", r, label, record.line_start) for r in record.repos]
         if record.section == "paper" and not record.arxiv_ids:
             for title in dict.fromkeys(t for t in (record.paper_title, record.title) if t):
@@ -103,6 +111,18 @@ def _lookup(view: IndexView, entry: Entry, skip_date: str = "") -> Entry:
 
 
 def _brief(record: dict[str, Any]) -> dict[str, Any]:
-    keys = ("id", "date", "section", "section_title", "position", "title", "url", "outlet",
-            "arxiv_ids", "repos", "source_file", "line_start")
+    keys = (
+        "id",
+        "date",
+        "section",
+        "section_title",
+        "position",
+        "title",
+        "url",
+        "outlet",
+        "arxiv_ids",
+        "repos",
+        "source_file",
+        "line_start",
+    )
     return {k: record[k] for k in keys}

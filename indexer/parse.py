@@ -24,7 +24,9 @@ from kb.identifiers import title_key
 from kb.records import Link, Record, section_code
 
 _DATE_RE = re.compile(r"(20\d{2})[-_.]?(\d{2})[-_.]?(\d{2})")
-_H1_RE = re.compile(r"^(?P<name>.*?)\s*[(（]\s*(?P<date>20\d{2}-\d{1,2}-\d{1,2})\s*[)）]\s*[：:]?\s*(?P<sub>.*)$")
+_H1_RE = re.compile(
+    r"^(?P<name>.*?)\s*[(（]\s*(?P<date>20\d{2}-\d{1,2}-\d{1,2})\s*[)）]\s*[：:]?\s*(?P<sub>.*)$"
+)
 _FOOTER_RE = re.compile(
     r"往期回顾|^\s*[-*]?\s*(Editor|Project|WeChat|Wechat|微信|公众号|知乎)|licen[sc]e|知识共享|creativecommons",
     re.IGNORECASE | re.MULTILINE,
@@ -60,7 +62,11 @@ class _Block:
         return int(self.tokens[0].tag[1]) if self.kind == "heading" else 0
 
     def items(self) -> list[tuple[int, int]]:
-        return [(t.map[0], t.map[1]) for t in self.tokens if t.type == "list_item_open" and t.level == 1 and t.map]
+        return [
+            (t.map[0], t.map[1])
+            for t in self.tokens
+            if t.type == "list_item_open" and t.level == 1 and t.map
+        ]
 
 
 @dataclass
@@ -126,6 +132,7 @@ class _Walker:
         self.current: _Draft | None = None
         self.drafts: list[_Draft] = []
         self.unplaced: list[tuple[_Draft, str]] = []
+        self.preamble_text: list[_Block] = []  # kept as raw records if no section ever comes
 
     # -- dispatch ---------------------------------------------------------------
     def feed(self, block: _Block) -> None:
@@ -152,6 +159,9 @@ class _Walker:
 
     def close(self) -> None:
         self._close()
+        if self.region == "preamble" and self.issue.title:
+            for block in self.preamble_text:
+                self._unplaced(block, "issue has no sections")
         for draft in self.drafts:
             self._emit(draft)
 
@@ -178,7 +188,9 @@ class _Walker:
         self.issue.footer += self._text(block) + "\n"
 
     def _note(self, block: _Block) -> None:
-        text = "\n".join(plain(l.lstrip("> ").strip()) for l in self._raw(block).split("\n")).strip()
+        text = "\n".join(
+            plain(l.lstrip("> ").strip()) for l in self._raw(block).split("\n")
+        ).strip()
         if text.startswith("导读") and not self.issue.intro:
             self.issue.intro = re.sub(r"^导读\s*[：:]\s*", "", text)
         else:
@@ -195,6 +207,8 @@ class _Walker:
             self._split_warmup_item(block.start, block.end)
         else:
             self.issue.notes.append(plain(text) if block.kind != "html_block" else text.strip())
+            if block.kind != "html_block":
+                self.preamble_text.append(block)
 
     def _all_warmup_lines(self, block: _Block) -> bool:
         rows = [l for l in self.lines[block.start : block.end] if l.strip()]
@@ -250,16 +264,22 @@ class _Walker:
         rows = self.lines[draft.start : end]
         reason = next((why for d, why in self.unplaced if d is draft), None)
         if reason:
-            fields = ItemFields(title=plain(rows[0]).strip()[:120], summary=plain("\n".join(rows)).strip())
+            fields = ItemFields(
+                title=plain(rows[0]).strip()[:120], summary=plain("\n".join(rows)).strip()
+            )
             self.issue.warnings.append(
-                ParseWarning(self.issue.source_file, draft.start + 1, f"{reason}: kept as a raw record")
+                ParseWarning(
+                    self.issue.source_file, draft.start + 1, f"{reason}: kept as a raw record"
+                )
             )
         elif draft.warmup:
             fields = parse_warmup(" ".join(r.strip() for r in rows), self.companies)
         else:
             fields = parse_item(rows, draft.section, self.companies)
         for offset, message in fields.problems:
-            self.issue.warnings.append(ParseWarning(self.issue.source_file, draft.start + 1 + offset, message))
+            self.issue.warnings.append(
+                ParseWarning(self.issue.source_file, draft.start + 1 + offset, message)
+            )
         self.issue.records.append(_record(draft, end, rows, fields, placed=reason is None))
 
 
@@ -298,13 +318,18 @@ def _finish_metadata(issue: Issue, name: str) -> None:
     stem_date = _date_from_name(name)
     issue.date = stem_date or h1_date
     if stem_date and h1_date and stem_date != h1_date:
-        issue.warnings.append(ParseWarning(name, 0, f"file name date {stem_date} differs from the title's {h1_date}; using the file name"))
+        issue.warnings.append(
+            ParseWarning(
+                name,
+                0,
+                f"file name date {stem_date} differs from the title's {h1_date}; using the file name",
+            )
+        )
     if not issue.date:
         issue.warnings.append(ParseWarning(name, 0, "no date in the file name or the title"))
-    if not issue.title.startswith("嵌入式AI简报") and not stem_date and not issue.records:
+    has_sections = any(r.section != "warmup" and r.placed for r in issue.records)
+    if not issue.title.startswith("嵌入式AI简报") and not (stem_date and has_sections):
         issue.is_issue = False
-    elif not any(r.section != "warmup" for r in issue.records) and issue.records:
-        issue.warnings.append(ParseWarning(name, 0, "issue has no sections"))
     _assign_ids(issue)
 
 
@@ -314,12 +339,22 @@ def _assign_ids(issue: Issue) -> None:
     for record in issue.records:
         positions[record.section] = positions.get(record.section, 0) + 1
         record.position = positions[record.section]
-        record.date, record.issue_title, record.issue_subtitle = issue.date, issue.title, issue.subtitle
+        record.date, record.issue_title, record.issue_subtitle = (
+            issue.date,
+            issue.title,
+            issue.subtitle,
+        )
         record.source_file = issue.source_file
         key = item_key(record)
         if key in seen:
             first = seen[key]
-            issue.warnings.append(ParseWarning(issue.source_file, record.line_start, f"same item key as line {first.line_start} ({key}); both kept"))
+            issue.warnings.append(
+                ParseWarning(
+                    issue.source_file,
+                    record.line_start,
+                    f"same item key as line {first.line_start} ({key}); both kept",
+                )
+            )
             n = 2
             while f"{key}#{n}" in seen:
                 n += 1

@@ -43,7 +43,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def common_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--config", metavar="FILE", help="config file (default: ./kb.yaml if present)")
+    parser.add_argument(
+        "--config", metavar="FILE", help="config file (default: ./kb.yaml if present)"
+    )
     parser.add_argument("--index", metavar="DIR", help="index folder (default: data/index)")
 
 
@@ -60,7 +62,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     command = next((c for c in COMMANDS if c.name == argv[0]), None)
     if command is None:
-        top.error(f"unknown command {argv[0]!r} (choose from {', '.join(c.name for c in COMMANDS)})")
+        top.error(
+            f"unknown command {argv[0]!r} (choose from {', '.join(c.name for c in COMMANDS)})"
+        )
     from kb.errors import KbError
 
     try:

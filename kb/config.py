@@ -98,9 +98,7 @@ def _read_yaml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: expected a mapping of keys, got {type(data).__name__}")
     unknown = sorted(str(k) for k in data if k not in _BY_KEY)
     if unknown:
-        raise ConfigError(
-            f"{path}: unknown key {unknown[0]!r} (known keys: {', '.join(_BY_KEY)})"
-        )
+        raise ConfigError(f"{path}: unknown key {unknown[0]!r} (known keys: {', '.join(_BY_KEY)})")
     return data
 
 
@@ -116,6 +114,4 @@ def _check(setting: Setting, value: Any, path: Path | None) -> Any:
         if setting.is_path and not value.strip():
             raise ConfigError(f"{where}key {setting.key!r} must not be empty")
         return value
-    raise ConfigError(
-        f"{where}key {setting.key!r} must be {setting.kind.__name__}, got {value!r}"
-    )
+    raise ConfigError(f"{where}key {setting.key!r} must be {setting.kind.__name__}, got {value!r}")

@@ -20,16 +20,43 @@ ARXIV_PREFIXED_RE = re.compile(r"\barxiv[:：\s]\s*" + _ARXIV_CORE, re.IGNORECAS
 ARXIV_BARE_RE = re.compile(r"(?<![\w.])" + _ARXIV_CORE + r"(?![\w.]*\d)")
 
 _GITHUB_RESERVED = frozenset(
-    "about apps blog collections contact customer-stories enterprise events explore features "
-    "issues login marketplace new notifications orgs pricing pulls search security settings "
-    "site sponsors topics trending users".split()
+    [
+        "about",
+        "apps",
+        "blog",
+        "collections",
+        "contact",
+        "customer-stories",
+        "enterprise",
+        "events",
+        "explore",
+        "features",
+        "issues",
+        "login",
+        "marketplace",
+        "new",
+        "notifications",
+        "orgs",
+        "pricing",
+        "pulls",
+        "search",
+        "security",
+        "settings",
+        "site",
+        "sponsors",
+        "topics",
+        "trending",
+        "users",
+    ]
 )
 GITHUB_URL_RE = re.compile(
     r"github\.com/(?P<owner>[A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))/(?P<name>[A-Za-z0-9._-]+)",
     re.IGNORECASE,
 )
 #: `owner/name` as a whole token (a 开源项目 title prefix or a query).
-REPO_SLUG_RE = re.compile(r"^(?P<owner>[A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))/(?P<name>[A-Za-z0-9._-]+)$")
+REPO_SLUG_RE = re.compile(
+    r"^(?P<owner>[A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))/(?P<name>[A-Za-z0-9._-]+)$"
+)
 
 _VENUE_RE = re.compile(r"^(?P<name>[A-Za-z][A-Za-z&-]{1,15})\s*'?(?P<year>(?:19|20)\d{2}|\d{2})$")
 _VENUE_ALIASES = {"NIPS": "NeurIPS", "NEURIPS": "NeurIPS", "SYSML": "MLSys", "MLSYS": "MLSys"}

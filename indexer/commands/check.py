@@ -10,7 +10,11 @@ from kb.cli import load
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("what", nargs="+", help="arXiv ID or URL, GitHub repo or URL, a title, or a draft .md file ('-' reads stdin)")
+    parser.add_argument(
+        "what",
+        nargs="+",
+        help="arXiv ID or URL, GitHub repo or URL, a title, or a draft .md file ('-' reads stdin)",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
 
 
@@ -28,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
         path = Path(args.what[0])
         text = decode(path.name, path.read_bytes()).text or ""
     else:
-        text = " ".join(args.what)
+        text = "\n".join(args.what)
     report = check_text(handle, text)
     if args.json:
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=1))
@@ -51,6 +55,8 @@ def _print(report) -> None:
             continue
         print(f"{head}\n    covered {len(entry.covered)}x:")
         for r in entry.covered:
-            print(f"    {r['date']}  {r['section_title'] or r['section']:<6} {r['title'][:70]}\n{'':16}{r['url']}")
+            print(
+                f"    {r['date']}  {r['section_title'] or r['section']:<6} {r['title'][:70]}\n{'':16}{r['url']}"
+            )
     covered = report.covered_count
     print(f"\n{covered} of {len(report.entries)} already covered")

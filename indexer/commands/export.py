@@ -38,5 +38,9 @@ def run(args: argparse.Namespace) -> int:
 
 def _cell(value):
     if isinstance(value, list):
-        return json.dumps(value, ensure_ascii=False) if value and isinstance(value[0], dict) else "; ".join(value)
+        return (
+            json.dumps(value, ensure_ascii=False)
+            if value and isinstance(value[0], dict)
+            else "; ".join(value)
+        )
     return value

@@ -10,11 +10,22 @@ from kb.cli import load
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--archive", metavar="DIR", help="folder of issue files (default: config `archive`)")
-    parser.add_argument("--git", metavar="URL", help="clone/pull the archive from this git URL or path")
-    parser.add_argument("--full", action="store_true", help="rebuild everything, not just what changed")
-    parser.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
-                        help="wait this long for another running reindex (default: exit at once)")
+    parser.add_argument(
+        "--archive", metavar="DIR", help="folder of issue files (default: config `archive`)"
+    )
+    parser.add_argument(
+        "--git", metavar="URL", help="clone/pull the archive from this git URL or path"
+    )
+    parser.add_argument(
+        "--full", action="store_true", help="rebuild everything, not just what changed"
+    )
+    parser.add_argument(
+        "--wait",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="wait this long for another running reindex (default: exit at once)",
+    )
     parser.add_argument("--quiet", action="store_true", help="print only the summary line")
 
 

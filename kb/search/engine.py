@@ -33,11 +33,20 @@ from kb.search.querylang import ParsedQuery, parse_query
 
 MULTI_VALUED = frozenset({"company", "has"})
 HAS_LABELS = {"arxiv": "有 arXiv 论文", "code": "有代码"}
-_HAS_ALIASES = {"arxiv": "arxiv", "论文": "arxiv", "paper": "arxiv", "code": "code", "代码": "code", "github": "code"}
+_HAS_ALIASES = {
+    "arxiv": "arxiv",
+    "论文": "arxiv",
+    "paper": "arxiv",
+    "code": "code",
+    "代码": "code",
+    "github": "code",
+}
 FACET_LIMIT = 30
 
 
-def search(handle: IndexHandle, request: SearchRequest, *, facet_limit: int = FACET_LIMIT) -> SearchResult:
+def search(
+    handle: IndexHandle, request: SearchRequest, *, facet_limit: int = FACET_LIMIT
+) -> SearchResult:
     """Answer `request` against the live index generation."""
     _validate(request)
     view = handle.view()
@@ -109,7 +118,9 @@ class _Context:
                 self.suggestion = " ".join(corrected)
                 found = self._text_search(corrected)
                 if found:
-                    self.notices.append(f"no results for {' '.join(parsed.words)!r}; showing results for {self.suggestion!r}")
+                    self.notices.append(
+                        f"no results for {' '.join(parsed.words)!r}; showing results for {self.suggestion!r}"
+                    )
         return found
 
     def _text_search(self, words: list[str]) -> dict[int, float]:
@@ -136,27 +147,28 @@ class _Context:
 
     def _word_query(self, word: str) -> Q.Query | None:
         alternatives: list[Q.Query] = []
-        own = self._tokens_query(analyze(word), phrase=False)
-        if own is not None:
-            alternatives.append(own)
-            self._terms.update(analyze(word))
+        seen: set[tuple[str, ...]] = set()
+
+        def add(text: str, phrase: bool, expansion: bool) -> None:
+            tokens = tuple(analyze(text))
+            if not tokens or tokens in seen:
+                return
+            seen.add(tokens)
+            query = self._tokens_query(list(tokens), phrase=phrase)
+            if query is not None:
+                alternatives.append(query)
+                self._terms.update(tokens)
+                if expansion:
+                    self._expanded(text)
+
+        add(word, phrase=False, expansion=False)
         for synonym in self.handle.synonyms.expand(word):
-            q = self._tokens_query(analyze(synonym), phrase=True)
-            if q is not None:
-                alternatives.append(q)
-                self._terms.update(analyze(synonym))
-                self._expanded(synonym)
+            add(synonym, phrase=True, expansion=True)
         company = self.handle.companies.resolve(word)
         if company:
             alternatives.append(Q.Term("company", company))
             for alias in self.handle.companies.spellings(company):
-                tokens = analyze(alias)
-                if tokens and tokens != analyze(word):
-                    q = self._tokens_query(tokens, phrase=True)
-                    if q is not None:
-                        alternatives.append(q)
-                        self._terms.update(tokens)
-                        self._expanded(alias)
+                add(alias, phrase=True, expansion=True)
         if not alternatives:
             return None
         return Q.Or(alternatives) if len(alternatives) > 1 else alternatives[0]
@@ -186,8 +198,14 @@ class _Context:
         """`owner/name` typed without github.com is a repo only if some item carries it."""
         kept = []
         for repo in self.parsed.repos:
-            typed = next((w for w in self.parsed.text.split() if w.lower().strip("/") == repo), None)
-            if typed is not None and "github.com" not in typed.lower() and not self.view.docnums("repo", repo):
+            typed = next(
+                (w for w in self.parsed.text.split() if w.lower().strip("/") == repo), None
+            )
+            if (
+                typed is not None
+                and "github.com" not in typed.lower()
+                and not self.view.docnums("repo", repo)
+            ):
                 self.parsed.words.append(typed)
                 self.notices.append(f"no item carries the repo {repo!r}; searched as words")
             else:
@@ -218,7 +236,9 @@ class _Context:
             titles.append(" ".join(self.parsed.words + self.parsed.phrases))
         for title in titles:
             self.identifiers.append(f"title:{title}")
-            groups.append(set(self.title_docs(title, exact if title not in self.parsed.titles else None)))
+            groups.append(
+                set(self.title_docs(title, exact if title not in self.parsed.titles else None))
+            )
         docs = set.intersection(*groups) if groups else set()
         extra_words = [] if exact is not None else self.parsed.words + self.parsed.phrases
         if extra_words and docs:
@@ -274,7 +294,9 @@ class _Context:
     def selections(self, filters: dict[str, list[str]]) -> dict[str, set[str]]:
         out: dict[str, set[str]] = {}
         for name, values in filters.items():
-            picked = {v for v in (self._facet_value(name, raw) for raw in values if raw.strip()) if v}
+            picked = {
+                v for v in (self._facet_value(name, raw) for raw in values if raw.strip()) if v
+            }
             if values and any(raw.strip() for raw in values):
                 out[name] = picked or {"\0none"}
         return out
@@ -320,7 +342,9 @@ def _date_range(value: str, notices: list[str]) -> tuple[str, str] | None:
     lo, hi = lo.strip(), (hi.strip() if sep else lo.strip())
     ok = all(not part or (part[:4].isdigit() and len(part) in (4, 7, 10)) for part in (lo, hi))
     if not ok or not (lo or hi):
-        notices.append(f"date filter {value!r} not understood (use 2020, 2020-01 or 2020-01..2020-06)")
+        notices.append(
+            f"date filter {value!r} not understood (use 2020, 2020-01 or 2020-01..2020-06)"
+        )
         return None
     return lo, hi
 
@@ -341,7 +365,13 @@ def _matches(facets: dict, name: str, values: set[str]) -> bool:
     return value in values
 
 
-def _facet(view: IndexView, docs: Iterable[int], selections: dict[str, set[str]], handle: IndexHandle, limit: int):
+def _facet(
+    view: IndexView,
+    docs: Iterable[int],
+    selections: dict[str, set[str]],
+    handle: IndexHandle,
+    limit: int,
+):
     counts = {name: Counter() for name in FACET_NAMES}
     final: list[int] = []
     for docnum in docs:
@@ -364,7 +394,11 @@ def _facet(view: IndexView, docs: Iterable[int], selections: dict[str, set[str]]
         ranked = sorted(counts[name].items(), key=lambda kv: (-kv[1], kv[0]))
         if name in ("year",):
             ranked = sorted(counts[name].items(), reverse=True)
-        shown = ranked[:limit] + [(v, counts[name].get(v, 0)) for v in selected if v not in dict(ranked[:limit]) and v != "\0none"]
+        shown = ranked[:limit] + [
+            (v, counts[name].get(v, 0))
+            for v in selected
+            if v not in dict(ranked[:limit]) and v != "\0none"
+        ]
         out[name] = [FacetValue(v, _label(name, v, handle), c, v in selected) for v, c in shown]
     return final, out
 
@@ -379,7 +413,9 @@ def _label(name: str, value: str, handle: IndexHandle) -> str:
     return value
 
 
-def _sort(view: IndexView, docs: list[int], scores: dict[int, float], sort: str, ranked: bool) -> list[int]:
+def _sort(
+    view: IndexView, docs: list[int], scores: dict[int, float], sort: str, ranked: bool
+) -> list[int]:
     def date_key(d: int) -> str:
         return view.facets[d]["date"]
 

@@ -15,16 +15,24 @@ from kb.search.model import MAX_QUERY_CHARS
 
 #: field name in a query → facet/filter it sets (Chinese aliases too).
 FIELD_ALIASES = {
-    "company": "company", "公司": "company",
-    "section": "section", "栏目": "section",
-    "year": "year", "年份": "year",
-    "date": "date", "日期": "date",
-    "outlet": "outlet", "来源": "outlet",
-    "venue": "venue", "会议": "venue",
+    "company": "company",
+    "公司": "company",
+    "section": "section",
+    "栏目": "section",
+    "year": "year",
+    "年份": "year",
+    "date": "date",
+    "日期": "date",
+    "outlet": "outlet",
+    "来源": "outlet",
+    "venue": "venue",
+    "会议": "venue",
     "has": "has",
     "arxiv": "arxiv",
-    "repo": "repo", "github": "repo",
-    "title": "title", "标题": "title",
+    "repo": "repo",
+    "github": "repo",
+    "title": "title",
+    "标题": "title",
 }
 _TOKEN_RE = re.compile(
     r'(?P<neg>[-－])?(?:(?P<field>[A-Za-z\u4e00-\u9fff]+)[:：])?(?:"(?P<phrase>[^"]*)"?|“(?P<cphrase>[^”]*)”?|(?P<word>[^\s"“”]+))'
@@ -124,7 +132,10 @@ def _field(parsed: ParsedQuery, target: str, value: str, neg: bool) -> None:
 
 def _identifier(parsed: ParsedQuery, value: str) -> bool:
     ident = normalize_arxiv(value)
-    if ident and (re.fullmatch(r"(?i)(arxiv[:：])?\d{4}\.\d{4,5}(v\d+)?", value) or "arxiv.org" in value.lower()):
+    if ident and (
+        re.fullmatch(r"(?i)(arxiv[:：])?\d{4}\.\d{4,5}(v\d+)?", value)
+        or "arxiv.org" in value.lower()
+    ):
         parsed.arxiv.append(ident)
         return True
     repo = normalize_repo(value)

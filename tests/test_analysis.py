@@ -1,0 +1,60 @@
+"""The Chinese-aware analyzer: segmentation, kept names, ordinal positions, real phrase queries."""
+
+from __future__ import annotations
+
+from whoosh import index as whoosh_index
+from whoosh import query as Q
+from whoosh.fields import ID, TEXT, Schema
+
+from kb.analysis import KbAnalyzer, analyze
+
+
+def test_english_is_lowercased_and_stemmed_so_forms_meet() -> None:
+    assert analyze("quantization")[0] == analyze("quantized")[0] == analyze("Quantize")[0]
+
+
+def test_product_and_model_names_stay_whole() -> None:
+    tokens = analyze("NanoDet 在 骁龙865 上跑 MobileNetV3，天玑700 支持 RISC-V 和 int8")
+    for name in ("nanodet", "骁龙865", "mobilenetv3", "天玑700", "risc-v", "int8"):
+        assert name in tokens, (name, tokens)
+
+
+def test_identifiers_are_exact_tokens() -> None:
+    tokens = analyze(
+        "见 arXiv 2011.12289v2 与 https://github.com/RangiLyu/NanoDet 以及 Tencent/ncnn"
+    )
+    assert "2011.12289" in tokens
+    assert "rangilyu/nanodet" in tokens
+    assert "tencent/ncnn" in tokens
+
+
+def test_positions_are_word_ordinals_not_character_offsets() -> None:
+    tokens = [(t.text, t.pos) for t in KbAnalyzer()("华为发布新芯片", positions=True, mode="query")]
+    assert [pos for _, pos in tokens] == list(range(len(tokens)))
+
+
+def test_index_mode_adds_subwords_at_the_same_position() -> None:
+    tokens = [
+        (t.text, t.pos) for t in KbAnalyzer()("骁龙865 MobileNetV3", positions=True, mode="index")
+    ]
+    assert ("骁龙865", 0) in tokens and ("骁龙", 0) in tokens
+    assert ("mobilenetv3", 1) in tokens and ("mobilenet", 1) in tokens
+
+
+def test_phrase_queries_work_in_a_real_index(tmp_path) -> None:
+    schema = Schema(id=ID(stored=True), body=TEXT(analyzer=KbAnalyzer(), phrase=True))
+    ix = whoosh_index.create_in(tmp_path, schema)
+    with ix.writer() as w:
+        w.add_document(id="a", body="华为发布了新的AI芯片昇腾910")
+        w.add_document(id="b", body="芯片方面，华为没有消息")
+    with ix.searcher() as s:
+        hits = [h["id"] for h in s.search(Q.Phrase("body", analyze("华为发布")))]
+        assert hits == ["a"]
+        hits = [h["id"] for h in s.search(Q.Phrase("body", analyze("AI芯片")))]
+        assert hits == ["a"]
+
+
+def test_character_offsets_point_at_the_word() -> None:
+    text = "端侧推理引擎MNN发布"
+    for tok in KbAnalyzer()(text, chars=True, mode="index"):
+        assert text[tok.startchar : tok.endchar].lower().startswith(tok.text[:1].lower())
