@@ -12,9 +12,7 @@ from kb.errors import KbError
 def issue_files(root: Path) -> list[Path]:
     """Every `*.md` under `root`, skipping hidden folders (.git), in name order."""
     if not root.is_dir():
-        raise KbError(
-            f"archive folder not found: {root} (set `archive` in kb.yaml or pass --archive)"
-        )
+        raise KbError(f"archive folder not found: {root} (set `archive` in kb.yaml or pass --archive)")
     files = [
         p
         for p in root.rglob("*.md")
@@ -44,6 +42,4 @@ def _git(cmd: list[str], url: str) -> None:
         raise KbError(f"git timed out on {url}") from None
     if proc.returncode != 0:
         detail = (proc.stderr or proc.stdout).strip().splitlines()
-        raise KbError(
-            f"git failed on {url}: {detail[-1] if detail else 'exit ' + str(proc.returncode)}"
-        )
+        raise KbError(f"git failed on {url}: {detail[-1] if detail else 'exit ' + str(proc.returncode)}")

@@ -143,9 +143,7 @@ def _write(gen, live, full, sources, plan, old_files, companies, progress) -> di
         manifest_files: dict = {}
     else:
         shutil.rmtree(gen.path)
-        shutil.copytree(
-            live.path, gen.path, ignore=shutil.ignore_patterns(store.MANIFEST, "*.lock")
-        )
+        shutil.copytree(live.path, gen.path, ignore=shutil.ignore_patterns(store.MANIFEST, "*.lock"))
         ix = whoosh_index.open_dir(gen.path)
         manifest_files = {k: v for k, v in old_files.items() if k not in plan.removed}
     writer = ix.writer(limitmb=256)
@@ -185,11 +183,7 @@ def _parse(src, companies: CompanyTable) -> Issue | None:
     if not issue.is_issue:
         from indexer.problems import ParseWarning
 
-        issue.warnings = [
-            ParseWarning(
-                src.name, 0, "not an issue (no 嵌入式AI简报 title, no date, no items): skipped"
-            )
-        ]
+        issue.warnings = [ParseWarning(src.name, 0, "not an issue (no 嵌入式AI简报 title, no date, no items): skipped")]
         issue.records = []
     return issue
 
@@ -210,9 +204,7 @@ def _add_issue(writer, issue: Issue | None, taken: dict[str, str]) -> list[str]:
 def document(record: Record) -> dict:
     """The Whoosh document for one record (empty values left out)."""
     flags = [f for f, on in (("arxiv", record.arxiv_ids), ("code", record.repos)) if on]
-    keys = {
-        title_key(t) for t in (record.title, record.paper_title) if t and len(title_key(t)) >= 8
-    }
+    keys = {title_key(t) for t in (record.title, record.paper_title) if t and len(title_key(t)) >= 8}
     doc = {
         "id": record.id,
         "source_file": record.source_file,

@@ -82,9 +82,7 @@ def _check_draft(view: IndexView, handle: IndexHandle, text: str) -> CheckReport
     report = CheckReport("draft")
     for record in issue.records:
         label = record.title or record.paper_title
-        wanted: list[Entry] = [
-            Entry("arxiv", i, label, record.line_start) for i in record.arxiv_ids
-        ]
+        wanted: list[Entry] = [Entry("arxiv", i, label, record.line_start) for i in record.arxiv_ids]
         wanted += [Entry("repo", r, label, record.line_start) for r in record.repos]
         if record.section == "paper" and not record.arxiv_ids:
             for title in dict.fromkeys(t for t in (record.paper_title, record.title) if t):

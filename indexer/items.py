@@ -27,9 +27,7 @@ _LABEL_RE = re.compile(r"^\s*(?P<label>[^\s：:\[\]()（）*#>`]{1,8})\s*[：:]\
 _SUMMARY_LABELS = ("摘要", "简介", "介绍", "概要", "Abstract", "abstract")
 _PAPER_LABELS = ("标题", "论文", "论文链接", "论文地址", "arXiv", "arxiv", "Paper", "paper")
 _REPO_PREFIX_RE = re.compile(r"^\s*(?P<slug>[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]+)\s*[:：]")
-_WARMUP_PREFIX_RE = re.compile(
-    r"^(?P<prefix>[^\s：:，,。\[][^：:，,。\[\]]{0,24}?)\s*(?P<sep>[：:，])\s*"
-)
+_WARMUP_PREFIX_RE = re.compile(r"^(?P<prefix>[^\s：:，,。\[][^：:，,。\[\]]{0,24}?)\s*(?P<sep>[：:，])\s*")
 _COMPANY_SPLIT_RE = re.compile(r"\s*(?:&&|&|＆|/|、|\+|和|与)\s*")
 _FIRST_SENTENCE_RE = re.compile(r"^[^。！？!?\n]{0,120}")
 _MAX_OUTLET = 30
@@ -100,15 +98,13 @@ def _main_link(rest: str, inline, fields: ItemFields):
     """(link text, url, other links) of the first line; url None when it has no main link."""
     others = [(_label(lab), u) for lab, u in inline.links]
     stripped = rest.lstrip()
-    if stripped.startswith("[") and not stripped.startswith("[[") and inline.links:
-        if inline.links[0][0] or inline.text.startswith(inline.links[0][1]):
-            return inline.links[0][0], inline.links[0][1], others[1:]
+    leading = stripped.startswith("[") and not stripped.startswith("[[") and inline.links
+    if leading and (inline.links[0][0] or inline.text.startswith(inline.links[0][1])):
+        return inline.links[0][0], inline.links[0][1], others[1:]
     m = re.match(r"^\[(?P<text>[^\]]*)\]\((?P<url>[^)\s]*)\)?", stripped)
     if m and not stripped.startswith("[["):
         if not m.group(0).endswith(")"):
-            fields.problems.append(
-                (0, "unclosed link on the item's first line; read as title and URL")
-            )
+            fields.problems.append((0, "unclosed link on the item's first line; read as title and URL"))
         return m.group("text"), m.group("url"), others
     if inline.links and not BARE_URL_RE.sub("", inline.text).strip():
         return inline.links[0][1], inline.links[0][1], others[1:]
@@ -133,7 +129,7 @@ def _body(lines: list[str], fields: ItemFields) -> None:
                 fields.arxiv.extend(arxiv_matches(rest, bare=True))
                 if label == "标题" and inline.links and inline.links[0][0]:
                     fields.paper_title = fields.paper_title or inline.links[0][0]
-            for text, url in inline.links:
+            for _, url in inline.links:
                 fields.links.append((label, clean_url(url)))
             continue
         if label == "标题" and rest.strip():
@@ -218,11 +214,7 @@ def _identifiers(text: str, fields: ItemFields, section: str) -> None:
 def _companies(fields: ItemFields, companies: CompanyTable) -> None:
     first = _FIRST_SENTENCE_RE.match(fields.summary)
     found = companies.find(fields.title) + companies.find(fields.outlet)
-    found += [
-        companies.owners[r.split("/")[0]]
-        for r in fields.repos
-        if r.split("/")[0] in companies.owners
-    ]
+    found += [companies.owners[r.split("/")[0]] for r in fields.repos if r.split("/")[0] in companies.owners]
     if first:
         found += companies.find(first.group(0))
     fields.companies = sorted(set(found))

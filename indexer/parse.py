@@ -24,9 +24,7 @@ from kb.identifiers import title_key
 from kb.records import Link, Record, section_code
 
 _DATE_RE = re.compile(r"(20\d{2})[-_.]?(\d{2})[-_.]?(\d{2})")
-_H1_RE = re.compile(
-    r"^(?P<name>.*?)\s*[(（]\s*(?P<date>20\d{2}-\d{1,2}-\d{1,2})\s*[)）]\s*[：:]?\s*(?P<sub>.*)$"
-)
+_H1_RE = re.compile(r"^(?P<name>.*?)\s*[(（]\s*(?P<date>20\d{2}-\d{1,2}-\d{1,2})\s*[)）]\s*[：:]?\s*(?P<sub>.*)$")
 _FOOTER_RE = re.compile(
     r"往期回顾|^\s*[-*]?\s*(Editor|Project|WeChat|Wechat|微信|公众号|知乎)|licen[sc]e|知识共享|creativecommons",
     re.IGNORECASE | re.MULTILINE,
@@ -62,11 +60,7 @@ class _Block:
         return int(self.tokens[0].tag[1]) if self.kind == "heading" else 0
 
     def items(self) -> list[tuple[int, int]]:
-        return [
-            (t.map[0], t.map[1])
-            for t in self.tokens
-            if t.type == "list_item_open" and t.level == 1 and t.map
-        ]
+        return [(t.map[0], t.map[1]) for t in self.tokens if t.type == "list_item_open" and t.level == 1 and t.map]
 
 
 @dataclass
@@ -188,9 +182,7 @@ class _Walker:
         self.issue.footer += self._text(block) + "\n"
 
     def _note(self, block: _Block) -> None:
-        text = "\n".join(
-            plain(l.lstrip("> ").strip()) for l in self._raw(block).split("\n")
-        ).strip()
+        text = "\n".join(plain(row.lstrip("> ").strip()) for row in self._raw(block).split("\n")).strip()
         if text.startswith("导读") and not self.issue.intro:
             self.issue.intro = re.sub(r"^导读\s*[：:]\s*", "", text)
         else:
@@ -211,7 +203,7 @@ class _Walker:
                 self.preamble_text.append(block)
 
     def _all_warmup_lines(self, block: _Block) -> bool:
-        rows = [l for l in self.lines[block.start : block.end] if l.strip()]
+        rows = [row for row in self.lines[block.start : block.end] if row.strip()]
         return bool(rows) and all(warmup_prefix_company(r, self.companies) for r in rows)
 
     # -- items ------------------------------------------------------------------
@@ -264,22 +256,16 @@ class _Walker:
         rows = self.lines[draft.start : end]
         reason = next((why for d, why in self.unplaced if d is draft), None)
         if reason:
-            fields = ItemFields(
-                title=plain(rows[0]).strip()[:120], summary=plain("\n".join(rows)).strip()
-            )
+            fields = ItemFields(title=plain(rows[0]).strip()[:120], summary=plain("\n".join(rows)).strip())
             self.issue.warnings.append(
-                ParseWarning(
-                    self.issue.source_file, draft.start + 1, f"{reason}: kept as a raw record"
-                )
+                ParseWarning(self.issue.source_file, draft.start + 1, f"{reason}: kept as a raw record")
             )
         elif draft.warmup:
             fields = parse_warmup(" ".join(r.strip() for r in rows), self.companies)
         else:
             fields = parse_item(rows, draft.section, self.companies)
         for offset, message in fields.problems:
-            self.issue.warnings.append(
-                ParseWarning(self.issue.source_file, draft.start + 1 + offset, message)
-            )
+            self.issue.warnings.append(ParseWarning(self.issue.source_file, draft.start + 1 + offset, message))
         self.issue.records.append(_record(draft, end, rows, fields, placed=reason is None))
 
 

@@ -30,9 +30,7 @@ from kb.identifiers import ARXIV_BARE_RE, GITHUB_URL_RE, arxiv_matches, repo_key
 ANALYZER_VERSION = "3"  # bump when tokenization changes: the index fingerprint includes it
 
 _URL_RE = re.compile(r"https?://[^\s<>\"'，。；、）()【】《》“”]+", re.IGNORECASE)
-_SLUG_RE = re.compile(
-    r"(?<![\w/.-])([A-Za-z0-9][A-Za-z0-9-]{0,38})/([A-Za-z0-9][\w.-]*\w)(?![\w/])"
-)
+_SLUG_RE = re.compile(r"(?<![\w/.-])([A-Za-z0-9][A-Za-z0-9-]{0,38})/([A-Za-z0-9][\w.-]*\w)(?![\w/])")
 _SPECIAL_RE = re.compile(
     "|".join(f"(?:{p})" for p in (_URL_RE.pattern, ARXIV_BARE_RE.pattern, _SLUG_RE.pattern)),
     re.IGNORECASE,

@@ -33,9 +33,7 @@ COMMANDS: tuple[Command, ...] = (
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="kb", description="Search the 嵌入式AI简报 (Embedded AI Report) archive."
-    )
+    parser = argparse.ArgumentParser(prog="kb", description="Search the 嵌入式AI简报 (Embedded AI Report) archive.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for cmd in COMMANDS:
         sub.add_parser(cmd.name, help=cmd.help, add_help=False)
@@ -43,9 +41,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def common_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--config", metavar="FILE", help="config file (default: ./kb.yaml if present)"
-    )
+    parser.add_argument("--config", metavar="FILE", help="config file (default: ./kb.yaml if present)")
     parser.add_argument("--index", metavar="DIR", help="index folder (default: data/index)")
 
 
@@ -62,9 +58,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     command = next((c for c in COMMANDS if c.name == argv[0]), None)
     if command is None:
-        top.error(
-            f"unknown command {argv[0]!r} (choose from {', '.join(c.name for c in COMMANDS)})"
-        )
+        top.error(f"unknown command {argv[0]!r} (choose from {', '.join(c.name for c in COMMANDS)})")
     from kb.errors import KbError
 
     try:

@@ -102,9 +102,7 @@ def load_companies(path: str | Path) -> CompanyTable:
     for kind, mapping in (("products", products), ("github_owners", owners)):
         for key, value in mapping.items():
             if value not in labels:
-                raise ConfigError(
-                    f"company table {path}: {kind} entry {key!r} names unknown company {value!r}"
-                )
+                raise ConfigError(f"company table {path}: {kind} entry {key!r} names unknown company {value!r}")
     return CompanyTable(
         aliases=aliases,
         products=products,

@@ -11,9 +11,7 @@ import unicodedata
 
 _ARXIV_CORE = r"(?P<id>(?P<yy>\d{2})(?P<mm>\d{2})\.\d{4,5})(?P<ver>v\d+)?"
 #: arXiv abs/pdf/html URLs anywhere (arxiv.org, export.arxiv.org, www.arxiv.org).
-ARXIV_URL_RE = re.compile(
-    r"arxiv\.org/(?:abs|pdf|html|format)/" + _ARXIV_CORE + r"(?:\.pdf)?", re.IGNORECASE
-)
+ARXIV_URL_RE = re.compile(r"arxiv\.org/(?:abs|pdf|html|format)/" + _ARXIV_CORE + r"(?:\.pdf)?", re.IGNORECASE)
 #: `arXiv:2011.12289v1` and `arXiv 2011.12289`.
 ARXIV_PREFIXED_RE = re.compile(r"\barxiv[:：\s]\s*" + _ARXIV_CORE, re.IGNORECASE)
 #: A bare ID standing alone (not inside a longer number or a version string).
@@ -54,9 +52,7 @@ GITHUB_URL_RE = re.compile(
     re.IGNORECASE,
 )
 #: `owner/name` as a whole token (a 开源项目 title prefix or a query).
-REPO_SLUG_RE = re.compile(
-    r"^(?P<owner>[A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))/(?P<name>[A-Za-z0-9._-]+)$"
-)
+REPO_SLUG_RE = re.compile(r"^(?P<owner>[A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))/(?P<name>[A-Za-z0-9._-]+)$")
 
 _VENUE_RE = re.compile(r"^(?P<name>[A-Za-z][A-Za-z&-]{1,15})\s*'?(?P<year>(?:19|20)\d{2}|\d{2})$")
 _VENUE_ALIASES = {"NIPS": "NeurIPS", "NEURIPS": "NeurIPS", "SYSML": "MLSys", "MLSYS": "MLSys"}
@@ -74,9 +70,7 @@ def arxiv_matches(text: str, *, bare: bool = False) -> list[tuple[str, str]]:
     """
     patterns = [ARXIV_URL_RE, ARXIV_PREFIXED_RE] + ([ARXIV_BARE_RE] if bare else [])
     found: dict[str, str] = {}
-    hits = sorted(
-        (m.start(), m) for pattern in patterns for m in pattern.finditer(text) if _valid_arxiv(m)
-    )
+    hits = sorted((m.start(), m) for pattern in patterns for m in pattern.finditer(text) if _valid_arxiv(m))
     for _, m in hits:
         ident = m.group("id")
         versioned = ident + (m.group("ver") or "")

@@ -113,7 +113,7 @@ def _write_atomic(path: Path, text: str) -> None:
 def writer_lock(root: Path, wait: float = 0.0, on_wait=None) -> Iterator[None]:
     """Hold the index writer lock; wait up to `wait` seconds, else IndexBusyError."""
     root.mkdir(parents=True, exist_ok=True)
-    fh = open(root / "lock", "a+")
+    fh = open(root / "lock", "a+")  # noqa: SIM115 - held across the yield
     try:
         deadline = time.monotonic() + wait
         told = False

@@ -20,9 +20,7 @@ def test_product_and_model_names_stay_whole() -> None:
 
 
 def test_identifiers_are_exact_tokens() -> None:
-    tokens = analyze(
-        "见 arXiv 2011.12289v2 与 https://github.com/RangiLyu/NanoDet 以及 Tencent/ncnn"
-    )
+    tokens = analyze("见 arXiv 2011.12289v2 与 https://github.com/RangiLyu/NanoDet 以及 Tencent/ncnn")
     assert "2011.12289" in tokens
     assert "rangilyu/nanodet" in tokens
     assert "tencent/ncnn" in tokens
@@ -34,9 +32,7 @@ def test_positions_are_word_ordinals_not_character_offsets() -> None:
 
 
 def test_index_mode_adds_subwords_at_the_same_position() -> None:
-    tokens = [
-        (t.text, t.pos) for t in KbAnalyzer()("骁龙865 MobileNetV3", positions=True, mode="index")
-    ]
+    tokens = [(t.text, t.pos) for t in KbAnalyzer()("骁龙865 MobileNetV3", positions=True, mode="index")]
     assert ("骁龙865", 0) in tokens and ("骁龙", 0) in tokens
     assert ("mobilenetv3", 1) in tokens and ("mobilenet", 1) in tokens
 

@@ -64,18 +64,13 @@ def test_file_name_without_a_date_takes_the_title_date(result) -> None:
 
 
 def test_issue_without_sections_keeps_its_text(result) -> None:
-    assert any(
-        "no sections" in w or "outside any item" in w for w in _warnings(result, "no-sections.md")
-    )
+    assert any("no sections" in w or "outside any item" in w for w in _warnings(result, "no-sections.md"))
     raw = "".join(r["raw"] for r in result[1] if r["source_file"] == "no-sections.md")
     text = (BAD / "no-sections.md").read_text(encoding="utf-8")
     body = [
         line
         for line in text.splitlines()[1:]
-        if line.strip()
-        and not line.startswith(("#", "**"))
-        and line.strip() != "---"
-        and "layout" not in line
+        if line.strip() and not line.startswith(("#", "**")) and line.strip() != "---" and "layout" not in line
     ]
     assert all(line.strip() in raw for line in body)
 

@@ -76,10 +76,7 @@ def test_ids_survive_an_item_inserted_above(tmp_path, archive) -> None:
     text = path.read_text(encoding="utf-8")
     head, sep, rest = text.partition("## 论文")
     path.write_text(
-        head
-        + sep
-        + "\n\n- [插在最前面的论文 | 测试](https://example.com/first)\n摘要：新条目。\n"
-        + rest,
+        head + sep + "\n\n- [插在最前面的论文 | 测试](https://example.com/first)\n摘要：新条目。\n" + rest,
         encoding="utf-8",
     )
     reindex(config)
@@ -114,9 +111,7 @@ def test_a_second_writer_gets_a_clear_error(tmp_path, archive) -> None:
     config = make_config(tmp_path, archive)
     with store.writer_lock(config.index), pytest.raises(IndexBusyError, match="another"):
         reindex(config)
-    proc = subprocess.run(
-        KB + ["reindex", "--config", str(tmp_path / "kb.yaml")], capture_output=True, text=True
-    )
+    proc = subprocess.run(KB + ["reindex", "--config", str(tmp_path / "kb.yaml")], capture_output=True, text=True)
     assert proc.returncode == 0  # lock released
 
 

@@ -64,7 +64,5 @@ def test_venues() -> None:
 
 
 def test_title_key_ignores_case_punctuation_and_width() -> None:
-    assert title_key("MicroNet: Towards Image Recognition") == title_key(
-        "micronet towards image recognition!"
-    )
+    assert title_key("MicroNet: Towards Image Recognition") == title_key("micronet towards image recognition!")
     assert title_key("ＢＥＲＴ") == title_key("bert")

@@ -46,9 +46,7 @@ def test_case(name: str) -> None:
                 for part in value:
                     assert part in record.summary or part in record.raw, where
             elif key == "links":
-                assert [{"label": link.label, "url": link.url} for link in record.links] == value, (
-                    where
-                )
+                assert [{"label": link.label, "url": link.url} for link in record.links] == value, where
             else:
                 assert getattr(record, key) == value, where
 

@@ -55,8 +55,6 @@ def _print(report) -> None:
             continue
         print(f"{head}\n    covered {len(entry.covered)}x:")
         for r in entry.covered:
-            print(
-                f"    {r['date']}  {r['section_title'] or r['section']:<6} {r['title'][:70]}\n{'':16}{r['url']}"
-            )
+            print(f"    {r['date']}  {r['section_title'] or r['section']:<6} {r['title'][:70]}\n{'':16}{r['url']}")
     covered = report.covered_count
     print(f"\n{covered} of {len(report.entries)} already covered")

@@ -20,7 +20,7 @@ def run(args: argparse.Namespace) -> int:
     from kb.records import EXPORT_KEYS
 
     records = all_records(load(args))
-    out = open(args.output, "w", encoding="utf-8", newline="") if args.output else sys.stdout
+    out = open(args.output, "w", encoding="utf-8", newline="") if args.output else sys.stdout  # noqa: SIM115
     try:
         if args.format == "jsonl":
             for record in records:
@@ -38,9 +38,5 @@ def run(args: argparse.Namespace) -> int:
 
 def _cell(value):
     if isinstance(value, list):
-        return (
-            json.dumps(value, ensure_ascii=False)
-            if value and isinstance(value[0], dict)
-            else "; ".join(value)
-        )
+        return json.dumps(value, ensure_ascii=False) if value and isinstance(value[0], dict) else "; ".join(value)
     return value

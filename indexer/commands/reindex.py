@@ -10,15 +10,9 @@ from kb.cli import load
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--archive", metavar="DIR", help="folder of issue files (default: config `archive`)"
-    )
-    parser.add_argument(
-        "--git", metavar="URL", help="clone/pull the archive from this git URL or path"
-    )
-    parser.add_argument(
-        "--full", action="store_true", help="rebuild everything, not just what changed"
-    )
+    parser.add_argument("--archive", metavar="DIR", help="folder of issue files (default: config `archive`)")
+    parser.add_argument("--git", metavar="URL", help="clone/pull the archive from this git URL or path")
+    parser.add_argument("--full", action="store_true", help="rebuild everything, not just what changed")
     parser.add_argument(
         "--wait",
         type=float,

@@ -48,15 +48,9 @@ def run(args: argparse.Namespace) -> int:
         f"{stats['issues']} issues, {stats['records']} records  (index {stats['generation']}, built {stats['built']})"
     )
     print(f"archive: {stats['archive']}")
-    print(
-        "sections: "
-        + ", ".join(f"{SECTION_LABELS.get(k, k)}({k}) {v}" for k, v in sections.most_common())
-    )
+    print("sections: " + ", ".join(f"{SECTION_LABELS.get(k, k)}({k}) {v}" for k, v in sections.most_common()))
     print("years:    " + ", ".join(f"{k} {v}" for k, v in sorted(years.items())))
-    print(
-        "companies: "
-        + ", ".join(f"{handle.companies.label(k)} {v}" for k, v in companies.most_common(args.top))
-    )
+    print("companies: " + ", ".join(f"{handle.companies.label(k)} {v}" for k, v in companies.most_common(args.top)))
     print("outlets:  " + ", ".join(f"{k} {v}" for k, v in outlets.most_common(args.top)))
     print(f"warnings: {len(warnings)}")
     for w in warnings:

@@ -11,9 +11,7 @@ from kb.search.model import FACETS, MAX_PER_PAGE
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "query", nargs="*", help='words, "phrases", -exclusions, field:value, arXiv IDs, repos'
-    )
+    parser.add_argument("query", nargs="*", help='words, "phrases", -exclusions, field:value, arXiv IDs, repos')
     for name, label in FACETS:
         parser.add_argument(
             f"--{name}",
@@ -28,9 +26,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         choices=("relevance", "date", "newest", "oldest"),
         help="'date' is newest first",
     )
-    parser.add_argument(
-        "--limit", type=int, default=10, help=f"results per page (1-{MAX_PER_PAGE})"
-    )
+    parser.add_argument("--limit", type=int, default=10, help=f"results per page (1-{MAX_PER_PAGE})")
     parser.add_argument("--page", type=int, default=1)
     parser.add_argument("--json", action="store_true", help='print {"total", "results", "facets"}')
 
@@ -77,16 +73,11 @@ def _print(result) -> None:
     for hit in result.hits:
         r = hit.record
         outlet = f" | {r['outlet']}" if r["outlet"] else ""
-        print(
-            f"{r['date']}  {r['section_title'] or r['section']}  {_plain(hit.title_html)}{outlet}"
-        )
+        print(f"{r['date']}  {r['section_title'] or r['section']}  {_plain(hit.title_html)}{outlet}")
         if r["url"]:
             print(f"    {r['url']}")
         tags = (
-            r["companies"]
-            + [f"arXiv:{a}" for a in r["arxiv_ids"]]
-            + r["repos"]
-            + ([r["venue"]] if r["venue"] else [])
+            r["companies"] + [f"arXiv:{a}" for a in r["arxiv_ids"]] + r["repos"] + ([r["venue"]] if r["venue"] else [])
         )
         if tags:
             print("    " + "  ".join(tags))

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from whoosh import query as Q
 
-from kb.analysis import analyze
+from kb.analysis import analyze, normalize_word
 from kb.errors import QueryError
 from kb.identifiers import title_key
 from kb.records import SECTION_LABELS, section_from_user
@@ -44,9 +44,7 @@ _HAS_ALIASES = {
 FACET_LIMIT = 30
 
 
-def search(
-    handle: IndexHandle, request: SearchRequest, *, facet_limit: int = FACET_LIMIT
-) -> SearchResult:
+def search(handle: IndexHandle, request: SearchRequest, *, facet_limit: int = FACET_LIMIT) -> SearchResult:
     """Answer `request` against the live index generation."""
     _validate(request)
     view = handle.view()
@@ -198,14 +196,8 @@ class _Context:
         """`owner/name` typed without github.com is a repo only if some item carries it."""
         kept = []
         for repo in self.parsed.repos:
-            typed = next(
-                (w for w in self.parsed.text.split() if w.lower().strip("/") == repo), None
-            )
-            if (
-                typed is not None
-                and "github.com" not in typed.lower()
-                and not self.view.docnums("repo", repo)
-            ):
+            typed = next((w for w in self.parsed.text.split() if w.lower().strip("/") == repo), None)
+            if typed is not None and "github.com" not in typed.lower() and not self.view.docnums("repo", repo):
                 self.parsed.words.append(typed)
                 self.notices.append(f"no item carries the repo {repo!r}; searched as words")
             else:
@@ -236,9 +228,7 @@ class _Context:
             titles.append(" ".join(self.parsed.words + self.parsed.phrases))
         for title in titles:
             self.identifiers.append(f"title:{title}")
-            groups.append(
-                set(self.title_docs(title, exact if title not in self.parsed.titles else None))
-            )
+            groups.append(set(self.title_docs(title, exact if title not in self.parsed.titles else None)))
         docs = set.intersection(*groups) if groups else set()
         extra_words = [] if exact is not None else self.parsed.words + self.parsed.phrases
         if extra_words and docs:
@@ -258,12 +248,12 @@ class _Context:
         reader = self.view.searcher().reader()
         out, changed = [], False
         for word in words:
-            tokens = analyze(word)
-            if len(tokens) != 1 or not tokens[0].isascii() or len(tokens[0]) < 4:
+            token = normalize_word(word)
+            if not (word.isascii() and word.replace("-", "").isalnum()) or len(token) < 4:
                 out.append(word)
                 continue
-            best = _closest_term(reader, tokens[0])
-            if best and best != tokens[0]:
+            best = _closest_term(reader, token)
+            if best and best != token:
                 out.append(best)
                 changed = True
             else:
@@ -294,9 +284,7 @@ class _Context:
     def selections(self, filters: dict[str, list[str]]) -> dict[str, set[str]]:
         out: dict[str, set[str]] = {}
         for name, values in filters.items():
-            picked = {
-                v for v in (self._facet_value(name, raw) for raw in values if raw.strip()) if v
-            }
+            picked = {v for v in (self._facet_value(name, raw) for raw in values if raw.strip()) if v}
             if values and any(raw.strip() for raw in values):
                 out[name] = picked or {"\0none"}
         return out
@@ -342,9 +330,7 @@ def _date_range(value: str, notices: list[str]) -> tuple[str, str] | None:
     lo, hi = lo.strip(), (hi.strip() if sep else lo.strip())
     ok = all(not part or (part[:4].isdigit() and len(part) in (4, 7, 10)) for part in (lo, hi))
     if not ok or not (lo or hi):
-        notices.append(
-            f"date filter {value!r} not understood (use 2020, 2020-01 or 2020-01..2020-06)"
-        )
+        notices.append(f"date filter {value!r} not understood (use 2020, 2020-01 or 2020-01..2020-06)")
         return None
     return lo, hi
 
@@ -395,9 +381,7 @@ def _facet(
         if name in ("year",):
             ranked = sorted(counts[name].items(), reverse=True)
         shown = ranked[:limit] + [
-            (v, counts[name].get(v, 0))
-            for v in selected
-            if v not in dict(ranked[:limit]) and v != "\0none"
+            (v, counts[name].get(v, 0)) for v in selected if v not in dict(ranked[:limit]) and v != "\0none"
         ]
         out[name] = [FacetValue(v, _label(name, v, handle), c, v in selected) for v, c in shown]
     return final, out
@@ -413,9 +397,7 @@ def _label(name: str, value: str, handle: IndexHandle) -> str:
     return value
 
 
-def _sort(
-    view: IndexView, docs: list[int], scores: dict[int, float], sort: str, ranked: bool
-) -> list[int]:
+def _sort(view: IndexView, docs: list[int], scores: dict[int, float], sort: str, ranked: bool) -> list[int]:
     def date_key(d: int) -> str:
         return view.facets[d]["date"]
 

@@ -48,9 +48,7 @@ def snippet(text: str, terms: frozenset[str], width: int = 160) -> str:
                 best, best_count = s, count
         start = max(0, best - width // 4)
     end = min(len(text), start + width)
-    return (
-        ("…" if start else "") + _render(text, spans, start, end) + ("…" if end < len(text) else "")
-    )
+    return ("…" if start else "") + _render(text, spans, start, end) + ("…" if end < len(text) else "")
 
 
 def _render(text: str, spans: list[tuple[int, int]], start: int, end: int) -> str:

@@ -68,10 +68,7 @@ class SearchResult:
             "total": self.total,
             "page": self.page,
             "per_page": self.per_page,
-            "results": [
-                {**h.record, "score": round(h.score, 4), "snippet_html": h.snippet_html}
-                for h in self.hits
-            ],
+            "results": [{**h.record, "score": round(h.score, 4), "snippet_html": h.snippet_html} for h in self.hits],
             "facets": {k: [asdict(v) for v in vs] for k, vs in self.facets.items()},
             "expansions": self.expansions,
             "identifiers": self.identifiers,

@@ -132,10 +132,7 @@ def _field(parsed: ParsedQuery, target: str, value: str, neg: bool) -> None:
 
 def _identifier(parsed: ParsedQuery, value: str) -> bool:
     ident = normalize_arxiv(value)
-    if ident and (
-        re.fullmatch(r"(?i)(arxiv[:：])?\d{4}\.\d{4,5}(v\d+)?", value)
-        or "arxiv.org" in value.lower()
-    ):
+    if ident and (re.fullmatch(r"(?i)(arxiv[:：])?\d{4}\.\d{4,5}(v\d+)?", value) or "arxiv.org" in value.lower()):
         parsed.arxiv.append(ident)
         return True
     repo = normalize_repo(value)

@@ -1,0 +1,108 @@
+"""The `kb` command as a user runs it: real subprocesses, real index on disk."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+from conftest import SAMPLE
+
+from kb.cli import COMMANDS
+from kb.records import EXPORT_KEYS
+
+KB = [sys.executable, "-m", "kb.cli"]
+
+
+def kb(*args: str, cwd=None, stdin: str | None = None):
+    return subprocess.run(KB + list(args), capture_output=True, text=True, cwd=cwd, input=stdin, timeout=120)
+
+
+@pytest.fixture(scope="module")
+def idx(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("cli")
+    out = kb("reindex", "--archive", str(SAMPLE), "--index", str(tmp / "index"), cwd=tmp)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith("full rebuild: 4 added") and "records" in out.stdout
+    return tmp / "index"
+
+
+def test_help_lists_every_command_and_loads_no_heavy_module() -> None:
+    heavy = "('flask', 'whoosh', 'rjieba', 'markdown_it', 'indexer', 'web')"
+    code = f"import sys, kb.cli; kb.cli.main(['--help']); print(sorted(m for m in {heavy} if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.stdout.strip().endswith("[]")
+    for command in COMMANDS:
+        assert command.name in out.stdout
+
+
+def test_reindex_does_not_load_flask(idx) -> None:
+    argv = ["reindex", "--quiet", "--archive", str(SAMPLE), "--index", str(idx)]
+    code = f"import sys, kb.cli; kb.cli.main({argv!r}); print('flask' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.stdout.strip().endswith("False"), out.stderr
+
+
+def test_search_json_has_total_results_facets_and_export_keys(idx) -> None:
+    out = kb("search", "量化", "--json", "--limit", "3", "--index", str(idx))
+    data = json.loads(out.stdout)
+    assert {"total", "results", "facets"} <= set(data) and len(data["results"]) == 3
+    assert list(data["results"][0])[: len(EXPORT_KEYS)] == list(EXPORT_KEYS)
+
+
+def test_search_filters_and_readable_output(idx) -> None:
+    out = kb("search", "--section", "论文", "--sort", "date", "--limit", "2", "--index", str(idx))
+    assert out.returncode == 0 and "results" in out.stdout and "论文" in out.stdout
+    data = json.loads(kb("search", "--company", "华为", "--json", "--index", str(idx)).stdout)
+    assert data["total"] > 0 and all("Huawei" in r["companies"] for r in data["results"])
+
+
+def test_check_identifier_and_draft(idx, tmp_path) -> None:
+    out = kb("check", "arXiv:2201.05432", "--json", "--index", str(idx))
+    data = json.loads(out.stdout)
+    assert data["query_kind"] == "arxiv" and len(data["entries"][0]["covered"]) == 2
+    draft = tmp_path / "draft.md"
+    draft.write_text(
+        "# 嵌入式AI简报 (2022-05-01)\n\n## 开源项目\n\n- [Tencent/ncnn: 又更新了](https://github.com/Tencent/ncnn)\n"
+        "摘要：新版本。\n- [nobody/new-thing: 全新项目](https://github.com/nobody/new-thing)\n摘要：没报道过。\n",
+        encoding="utf-8",
+    )
+    data = json.loads(kb("check", str(draft), "--json", "--index", str(idx)).stdout)
+    covered = {e["value"]: len(e["covered"]) for e in data["entries"]}
+    assert data["query_kind"] == "draft" and covered["tencent/ncnn"] >= 2 and covered["nobody/new-thing"] == 0
+    text = kb("check", "https://github.com/nobody/new-thing", "--index", str(idx)).stdout
+    assert "not covered yet" in text
+
+
+def test_export_jsonl_and_csv(idx) -> None:
+    lines = kb("export", "--index", str(idx)).stdout.splitlines()
+    records = [json.loads(line) for line in lines]
+    assert list(records[0]) == list(EXPORT_KEYS)
+    keys = [(r["date"], r["source_file"], r["line_start"]) for r in records]
+    assert keys == sorted(keys)
+    rows = list(csv.DictReader(io.StringIO(kb("export", "--format", "csv", "--index", str(idx)).stdout)))
+    assert len(rows) == len(records) and set(rows[0]) == set(EXPORT_KEYS)
+
+
+def test_stats(idx) -> None:
+    data = json.loads(kb("stats", "--json", "--index", str(idx)).stdout)
+    assert data["issues"] == 4 and sum(data["sections"].values()) == data["records"]
+    assert "论文" in kb("stats", "--index", str(idx)).stdout
+
+
+def test_missing_index_and_bad_config_are_clear_errors(tmp_path) -> None:
+    out = kb("search", "x", "--index", str(tmp_path / "none"))
+    assert out.returncode == 3 and "kb reindex" in out.stderr and "Traceback" not in out.stderr
+    (tmp_path / "kb.yaml").write_text("prot: 1\n", encoding="utf-8")
+    out = kb("stats", cwd=tmp_path)
+    assert out.returncode == 2 and "unknown key 'prot'" in out.stderr
+    out = kb("frobnicate")
+    assert out.returncode == 2 and "unknown command" in out.stderr
+
+
+def test_missing_archive_is_a_clear_error(tmp_path) -> None:
+    out = kb("reindex", "--archive", str(tmp_path / "nope"), "--index", str(tmp_path / "i"))
+    assert out.returncode == 1 and "archive folder not found" in out.stderr

@@ -1,0 +1,183 @@
+"""The search core on a real index of data/sample: identifiers, synonyms, aliases, facets,
+sorting, paging, highlighting, typo tolerance, hostile queries."""
+
+from __future__ import annotations
+
+import pytest
+
+from kb.errors import QueryError
+from kb.search.engine import get_record, search
+from kb.search.model import SearchRequest
+
+
+def run(handle, q: str = "", **kw):
+    return search(handle, SearchRequest(q=q, **kw))
+
+
+def facet(result, name: str) -> dict[str, int]:
+    return {v.value: v.count for v in result.facets[name]}
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "2201.05432",
+        "2201.05432v2",
+        "arXiv:2201.05432",
+        "https://arxiv.org/abs/2201.05432v1",
+        "https://arxiv.org/pdf/2201.05432v2.pdf",
+    ],
+)
+def test_arxiv_id_in_any_form_finds_exactly_its_items(sample_handle, q) -> None:
+    result = run(sample_handle, q)
+    assert result.total == 2
+    assert {h.record["date"] for h in result.hits} == {"2022-01-10", "2022-02-14"}
+    assert all("2201.05432" in h.record["arxiv_ids"] for h in result.hits)
+    assert result.identifiers == ["arxiv:2201.05432"]
+
+
+@pytest.mark.parametrize(
+    "q", ["tencent/ncnn", "Tencent/NCNN", "https://github.com/Tencent/ncnn/", "github.com/tencent/ncnn"]
+)
+def test_repo_in_any_form_finds_exactly_its_items(sample_handle, q) -> None:
+    result = run(sample_handle, q)
+    assert result.total >= 2
+    assert all("tencent/ncnn" in h.record["repos"] for h in result.hits)
+
+
+def test_uncovered_identifier_answers_nothing(sample_handle) -> None:
+    assert run(sample_handle, "2301.99999").total == 0
+    assert run(sample_handle, "https://github.com/nobody/nothing").total == 0
+
+
+def test_exact_title_finds_the_item_and_items_sharing_its_arxiv_id(sample_handle) -> None:
+    paper = next(h.record for h in run(sample_handle, "2201.05432").hits if h.record["paper_title"])
+    result = run(sample_handle, paper["paper_title"].upper() + " !")
+    assert result.total == 2 and result.identifiers[0].startswith("title:")
+
+
+def test_synonyms_cross_languages_both_ways(sample_handle) -> None:
+    english_only = run(sample_handle, "quantization")
+    chinese = run(sample_handle, "量化")
+    assert "量化" in english_only.expansions
+    assert english_only.total == chinese.total > 3
+    texts = [(h.record["title"] + h.record["summary"] + h.record["paper_title"]).lower() for h in english_only.hits]
+    assert any("量化" in t and "quantiz" not in t for t in texts)  # found only through the synonym
+
+
+def test_company_alias_expands(sample_handle) -> None:
+    a, b = run(sample_handle, "英伟达"), run(sample_handle, "NVIDIA")
+    assert a.total == b.total > 0
+
+
+def test_all_words_must_match_and_minus_excludes(sample_handle) -> None:
+    both = run(sample_handle, "华为 芯片")
+    only = run(sample_handle, "华为")
+    assert 0 < both.total <= only.total
+    without = run(sample_handle, "华为 -芯片")
+    assert without.total == only.total - both.total or without.total < only.total
+
+
+def test_phrase_query(sample_handle) -> None:
+    result = run(sample_handle, '"混合精度"')
+    assert result.total > 0
+    assert all("混合精度" in h.record["title"] + h.record["summary"] + h.record["paper_title"] for h in result.hits)
+
+
+def test_field_filters(sample_handle) -> None:
+    result = run(sample_handle, "section:论文 year:2022", per_page=100)
+    assert result.total > 0 and all(h.record["section"] == "paper" for h in result.hits)
+    result = run(sample_handle, "company:华为", per_page=100)
+    assert result.total > 0 and all("Huawei" in h.record["companies"] for h in result.hits)
+    result = run(sample_handle, "date:2022-01..2022-01", per_page=100)
+    assert {h.record["date"][:7] for h in result.hits} == {"2022-01"}
+
+
+def test_facets_or_within_and_across_and_own_selection_removed(sample_handle) -> None:
+    everything = run(sample_handle)
+    sections = facet(everything, "section")
+    one = run(sample_handle, filters={"section": ["paper"]})
+    assert one.total == sections["paper"]
+    assert facet(one, "section") == sections  # own selection removed from its counts
+    two = run(sample_handle, filters={"section": ["paper", "code"]})
+    assert two.total == sections["paper"] + sections["code"]
+    both = run(sample_handle, filters={"section": ["paper", "code"], "has": ["arxiv"]})
+    assert both.total == facet(two, "has")["arxiv"]
+    assert all(h.record["arxiv_ids"] for h in run(sample_handle, filters={"has": ["arxiv"]}, per_page=100).hits)
+    selected = [v for v in one.facets["section"] if v.selected]
+    assert [v.value for v in selected] == ["paper"] and selected[0].label == "论文"
+
+
+def test_unknown_facet_value_gives_nothing_with_a_notice(sample_handle) -> None:
+    result = run(sample_handle, filters={"company": ["NoSuchCompany"]})
+    assert result.total == 0 and any("NoSuchCompany" in n for n in result.notices)
+
+
+def test_empty_query_lists_everything_newest_first_and_sorts(sample_handle) -> None:
+    result = run(sample_handle, per_page=100)
+    dates = [h.record["date"] for h in result.hits]
+    assert dates == sorted(dates, reverse=True) and result.total == len(dates)
+    oldest = [h.record["date"] for h in run(sample_handle, sort="oldest", per_page=100).hits]
+    assert oldest == sorted(oldest)
+
+
+def test_pagination(sample_handle) -> None:
+    pages = [run(sample_handle, page=p, per_page=10) for p in (1, 2)]
+    assert len(pages[0].hits) == 10 and pages[0].pages >= 2
+    assert not {h.record["id"] for h in pages[0].hits} & {h.record["id"] for h in pages[1].hits}
+    assert run(sample_handle, page=999).hits == []
+
+
+def test_highlights_mark_chinese_and_synonym_words_and_escape_html(sample_handle) -> None:
+    result = run(sample_handle, "quantization")
+    assert any("<mark>量化</mark>" in h.snippet_html + h.title_html for h in result.hits)
+    assert all("<script" not in h.snippet_html for h in result.hits)
+
+
+def test_typo_in_a_model_name_still_finds_it(sample_handle) -> None:
+    result = run(sample_handle, "ncnnn")
+    assert result.total > 0 and result.suggestion == "ncnn"
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        '"unbalanced',
+        "(((",
+        "*",
+        "foo:bar",
+        "a" * 20000,
+        "<script>alert(1)</script>",
+        "company:",
+        "-",
+        "\x00",
+        "date:notadate",
+        'title:"',
+        "AND OR NOT",
+        "[2201",
+        "]]]]",
+    ],
+)
+def test_hostile_queries_never_raise(sample_handle, q) -> None:
+    result = run(sample_handle, q)
+    assert result.total >= 0
+
+
+@pytest.mark.parametrize(
+    "kw",
+    [{"page": 0}, {"page": -1}, {"per_page": 0}, {"per_page": 101}, {"sort": "x"}, {"filters": {"colour": ["red"]}}],
+)
+def test_bad_parameters_raise_query_error(sample_handle, kw) -> None:
+    with pytest.raises(QueryError):
+        run(sample_handle, **kw)
+
+
+def test_histogram_covers_every_issue(sample_handle) -> None:
+    result = run(sample_handle, "量化")
+    assert len(result.histogram) == 4 and sum(c for _, c in result.histogram) == result.total
+
+
+def test_get_record(sample_handle) -> None:
+    hit = run(sample_handle).hits[0]
+    assert get_record(sample_handle, hit.record["id"]) == hit.record
+    assert get_record(sample_handle, "nope") is None
