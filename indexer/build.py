@@ -29,6 +29,8 @@ from kb.records import Record
 from kb.schema import build_schema, facet_values, fingerprint
 
 Progress = Callable[[int, int, str], None]
+#: The parser's own source: editing it changes the fingerprint, so the next reindex is full.
+_PARSER_SOURCES = tuple(Path(__file__).resolve().parent / n for n in ("source.py", "parse.py", "items.py", "inline.py"))
 
 
 @dataclass
@@ -69,7 +71,7 @@ def reindex(
     files = issue_files(archive)
     companies = load_companies(config.companies)
     analysis.configure(analysis.load_user_dictionary(config.userdict))
-    print_ = fingerprint(config.companies, config.userdict)
+    print_ = fingerprint(config.companies, config.userdict, *_PARSER_SOURCES)
     with store.writer_lock(config.index, wait=wait, on_wait=on_wait):
         live = store.current_generation(config.index)
         old = live.manifest() if live else {}

@@ -31,6 +31,7 @@ _WARMUP_PREFIX_RE = re.compile(r"^(?P<prefix>[^\s：:，,。\[][^：:，,。\[\]
 _COMPANY_SPLIT_RE = re.compile(r"\s*(?:&&|&|＆|/|、|\+|和|与)\s*")
 _FIRST_SENTENCE_RE = re.compile(r"^[^。！？!?\n]{0,120}")
 _MAX_OUTLET = 30
+_SHORT_PREFIX = 6
 
 
 @dataclass
@@ -87,8 +88,13 @@ def _head(line: str, fields: ItemFields) -> None:
     link_text, url, extra = _main_link(rest, inline, fields)
     if url is None:  # no link: the whole line is the title
         title_text, url = inline.text, ""
+        if rest.lstrip().startswith("[") and "](" not in rest:
+            fields.problems.append((0, "unclosed '[' on the item's first line; read as title"))
+            title_text = re.sub(r"\s*(\||｜|丨)\s*$", "", title_text.strip().lstrip("["))
     else:
         title_text = link_text or url
+        if not url and BARE_URL_RE.fullmatch(link_text.strip()):
+            url = link_text.strip()  # [https://github.com/x/y]() : the text is the link
     fields.title, fields.outlet = split_title_outlet(" ".join(title_text.split()))
     fields.url = clean_url(url)
     fields.links.extend(extra)
@@ -169,10 +175,13 @@ def parse_warmup(line: str, companies: CompanyTable) -> ItemFields:
     prefix_companies: list[str] = []
     m = _WARMUP_PREFIX_RE.match(plain_text)
     if m:
-        parts = [p for p in _COMPANY_SPLIT_RE.split(m.group("prefix")) if p]
+        prefix = m.group("prefix")
+        parts = [p for p in _COMPANY_SPLIT_RE.split(prefix) if p]
         resolved = [companies.resolve(p) for p in parts]
         prefix_companies = [c for c in resolved if c]
-        if m.group("sep") != "，" or prefix_companies:
+        known = all(resolved) or prefix in companies.not_companies
+        # strip a company/topic label; a longer prefix is a sentence ("寒武纪7月20日科创板上市：…")
+        if known or (m.group("sep") != "，" and len(prefix) <= _SHORT_PREFIX):
             plain_text = plain_text[m.end() :]
     fields.title = plain_text
     fields.links = [(_label(lab), clean_url(u)) for lab, u in inline.links]

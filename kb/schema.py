@@ -18,7 +18,6 @@ from kb.analysis import ANALYZER_VERSION, KbAnalyzer
 from kb.records import Record
 
 SCHEMA_VERSION = "2"
-PARSER_VERSION = "1"  # bumped by the indexer when extraction changes
 
 #: Field weights for BM25F: the title counts more than the summary.
 FIELD_BOOSTS = {"title": 3.0, "paper_title": 2.0, "summary": 1.0, "outlet_text": 0.5}
@@ -68,10 +67,12 @@ def facet_values(record: Record) -> dict[str, Any]:
 
 
 def fingerprint(*files: Path) -> str:
-    """Hash of everything that shapes the index: schema, analyzer, parser, tables."""
+    """Hash of everything that shapes the index: this schema and the analyzer's source, the
+    versions, and the given files (tables, the parser's modules)."""
     digest = hashlib.sha1()
-    for part in (__version__, SCHEMA_VERSION, ANALYZER_VERSION, PARSER_VERSION):
+    for part in (__version__, SCHEMA_VERSION, ANALYZER_VERSION):
         digest.update(part.encode() + b"\0")
-    for path in files:
+    here = Path(__file__).resolve().parent
+    for path in (here / "schema.py", here / "analysis.py", here / "identifiers.py", *files):
         digest.update(Path(path).read_bytes() + b"\0")
     return digest.hexdigest()
