@@ -51,6 +51,11 @@ class CompanyTable:
                 return canonical
         return self._lookup.get(low)
 
+    def resolve_name(self, name: str) -> str | None:
+        """Canonical company for a company name only (not a product), any case."""
+        low = name.strip().lower()
+        return next((c for a, c in self.aliases.items() if a.lower() == low), None)
+
     def spellings(self, canonical: str) -> list[str]:
         """Every alias of a canonical company (for query expansion)."""
         return [a for a, c in self.aliases.items() if c == canonical]

@@ -42,6 +42,7 @@ _HAS_ALIASES = {
     "github": "code",
 }
 FACET_LIMIT = 30
+EXPANSION_BOOST = 0.5  # a synonym or alias counts half as much as the word the user typed
 
 
 def search(handle: IndexHandle, request: SearchRequest, *, facet_limit: int = FACET_LIMIT) -> SearchResult:
@@ -149,20 +150,21 @@ class _Context:
 
         def add(text: str, phrase: bool, expansion: bool) -> None:
             tokens = tuple(analyze(text))
-            if not tokens or tokens in seen:
+            if not tokens or tokens in seen or (expansion and not self._indexed(tokens)):
                 return
             seen.add(tokens)
             query = self._tokens_query(list(tokens), phrase=phrase)
             if query is not None:
+                if expansion:
+                    query = query.with_boost(EXPANSION_BOOST)
+                    self._expanded(text)
                 alternatives.append(query)
                 self._terms.update(tokens)
-                if expansion:
-                    self._expanded(text)
 
         add(word, phrase=False, expansion=False)
         for synonym in self.handle.synonyms.expand(word):
             add(synonym, phrase=True, expansion=True)
-        company = self.handle.companies.resolve(word)
+        company = self.handle.companies.aliases.get(word) or self.handle.companies.resolve_name(word)
         if company:
             alternatives.append(Q.Term("company", company))
             for alias in self.handle.companies.spellings(company):
@@ -170,6 +172,12 @@ class _Context:
         if not alternatives:
             return None
         return Q.Or(alternatives) if len(alternatives) > 1 else alternatives[0]
+
+    def _indexed(self, tokens: tuple[str, ...]) -> bool:
+        """Whether every token occurs in some text field (expansions that match nothing are not
+        reported as "also searched")."""
+        reader = self.view.searcher().reader()
+        return all(any(reader.doc_frequency(f, t) for f in TEXT_FIELDS) for t in tokens)
 
     def _phrase_query(self, text: str, expand: bool = True) -> Q.Query | None:
         tokens = analyze(text)
