@@ -26,8 +26,8 @@ def test_every_facet_and_export_key_is_documented() -> None:
 
 
 def test_every_api_route_is_documented() -> None:
-    from web.app import create_app
     from kb.config import load_config
+    from web.app import create_app
 
     app = create_app(load_config())
     routes = {r.rule.split("<")[0].rstrip("/") for r in app.url_map.iter_rules() if r.rule.startswith("/api/")}
