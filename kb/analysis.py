@@ -20,7 +20,6 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from whoosh.analysis import Filter, Tokenizer
 from whoosh.analysis.acore import Token
 from whoosh.lang.porter import stem
@@ -46,8 +45,13 @@ _user_words: tuple[str, ...] | None = None
 
 def load_user_dictionary(path: str | Path) -> tuple[str, ...]:
     """Words from a user-dictionary YAML file (`words: [...]`)."""
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    words = data.get("words", []) if isinstance(data, dict) else []
+    from kb.tables import read_table
+
+    words = read_table(path, "user dictionary").get("words", [])
+    if not isinstance(words, list):
+        from kb.errors import ConfigError
+
+        raise ConfigError(f"user dictionary {path}: 'words' must be a list")
     return tuple(str(w).strip() for w in words if str(w).strip())
 
 

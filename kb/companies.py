@@ -12,9 +12,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from kb.errors import ConfigError
+from kb.tables import read_table
 
 _CASE_SENSITIVE_MAX = 4  # ARM, AMD, LG, SONY...: exact case only
 
@@ -82,11 +81,7 @@ def _build_pattern(aliases: dict[str, str]) -> re.Pattern[str] | None:
 
 def load_companies(path: str | Path) -> CompanyTable:
     """Read and check a company table; ConfigError names the bad entry."""
-    path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"company table {path}: {exc}") from None
+    data = read_table(path, "company table")
     companies = data.get("companies") or {}
     if not isinstance(companies, dict):
         raise ConfigError(f"company table {path}: 'companies' must be a mapping")

@@ -47,3 +47,23 @@ def test_missing_config_file_is_a_clear_error(tmp_path) -> None:
 
 def test_every_setting_has_help() -> None:
     assert all(s.help for s in SETTINGS)
+
+
+@pytest.mark.parametrize(
+    ("key", "text", "needle"),
+    [("companies", "companies: [a, b]\n", "'companies' must be a mapping"),
+     ("companies", "companies:\n  X: {aliases: [x]}\nproducts: {p: Y}\n", "unknown company 'Y'"),
+     ("userdict", "words: nope\n", "'words' must be a list"),
+     ("synonyms", "groups: [a, b]\n", "list of lists"),
+     ("synonyms", "groups: [unclosed\n", "synonym table")],
+)
+def test_bad_tables_are_clear_errors(tmp_path, key, text, needle) -> None:
+    from kb.analysis import load_user_dictionary
+    from kb.companies import load_companies
+    from kb.search.synonyms import load_synonyms
+
+    path = tmp_path / f"{key}.yaml"
+    path.write_text(text, encoding="utf-8")
+    loader = {"companies": load_companies, "userdict": load_user_dictionary, "synonyms": load_synonyms}[key]
+    with pytest.raises(ConfigError, match=needle):
+        loader(path)

@@ -37,6 +37,7 @@ FIELD_ALIASES = {
 _TOKEN_RE = re.compile(
     r'(?P<neg>[-－])?(?:(?P<field>[A-Za-z\u4e00-\u9fff]+)[:：])?(?:"(?P<phrase>[^"]*)"?|“(?P<cphrase>[^”]*)”?|(?P<word>[^\s"“”]+))'
 )
+_IDENTIFIER_FIELDS = {"arxiv": (normalize_arxiv, "an arXiv ID"), "repo": (normalize_repo, "a GitHub repo")}
 _JUNK_RE = re.compile(r"^[\s*?()\[\]{}^~!+\-|&:：,，;；。.、]+$")
 
 
@@ -112,18 +113,13 @@ def _field(parsed: ParsedQuery, target: str, value: str, neg: bool) -> None:
     if neg:
         parsed.notices.append(f"-{target}: is not supported; filter ignored")
         return
-    if target == "arxiv":
-        ident = normalize_arxiv(value)
+    if target in _IDENTIFIER_FIELDS:
+        normalize, what = _IDENTIFIER_FIELDS[target]
+        ident = normalize(value)
         if ident:
-            parsed.arxiv.append(ident)
+            getattr(parsed, target if target == "arxiv" else "repos").append(ident)
         else:
-            parsed.notices.append(f"not an arXiv ID: {value!r}")
-    elif target == "repo":
-        repo = normalize_repo(value)
-        if repo:
-            parsed.repos.append(repo)
-        else:
-            parsed.notices.append(f"not a GitHub repo: {value!r}")
+            parsed.notices.append(f"not {what}: {value!r}")
     elif target == "title":
         parsed.titles.append(value)
     else:

@@ -6,10 +6,9 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from kb.analysis import analyze
 from kb.errors import ConfigError
+from kb.tables import read_table
 
 
 class Synonyms:
@@ -30,12 +29,7 @@ class Synonyms:
 
 
 def load_synonyms(path: str | Path) -> Synonyms:
-    path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"synonym table {path}: {exc}") from None
-    groups = data.get("groups", []) if isinstance(data, dict) else None
+    groups = read_table(path, "synonym table").get("groups", [])
     if not isinstance(groups, list) or not all(isinstance(g, list) for g in groups):
         raise ConfigError(f"synonym table {path}: 'groups' must be a list of lists")
     return Synonyms(groups)
