@@ -1,0 +1,211 @@
+"""The search page `/`: results, facets and their toggle links, sort, pages, chart, escaping."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlsplit
+
+from kbweb_helpers import facet_links, parse_links
+
+from kb.search.model import FACET_NAMES
+
+
+def _query(href: str) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(href).query)
+
+
+def _count(html: str) -> int:
+    match = re.search(r'id="result-count">共 <strong>(\d+)</strong> 条结果', html)
+    assert match, "result count missing"
+    return int(match.group(1))
+
+
+def test_home_lists_everything_newest_first(client, sample_records):
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert _count(html) == len(sample_records)
+    assert 'name="viewport"' in html
+    assert 'lang="zh-CN"' in html
+    first = sample_records[0]
+    assert f'href="/item/{first["id"]}"' in html
+
+
+def test_query_shows_hits_with_links_tags_and_marks(client):
+    html = client.get("/?q=量化").get_data(as_text=True)
+    api = client.get("/api/search?q=量化").get_json()
+    assert _count(html) == api["total"] > 0
+    assert "<mark>" in html
+    assert "也搜索了：" in html  # synonym expansions are shown
+    for hit in api["results"][:5]:
+        assert f'href="/issue/{hit["date"]}#{hit["id"]}">在期刊中查看</a>' in html
+        assert f'href="/item/{hit["id"]}">条目详情</a>' in html
+        if hit["url"].startswith("http"):
+            assert f'href="{hit["url"]}" rel="noopener noreferrer"' in html
+
+
+def test_result_tags_for_company_arxiv_and_repo(client):
+    html = client.get("/?q=ncnn").get_data(as_text=True)
+    assert 'class="tag repo" href="https://github.com/tencent/ncnn"' in html.lower()
+    html = client.get("/?q=LBQ").get_data(as_text=True)
+    assert 'href="https://arxiv.org/abs/2201.05432"' in html
+    html = client.get("/?company=Huawei").get_data(as_text=True)
+    assert 'class="tag company" href="/?company=Huawei"' in html
+
+
+def test_every_facet_is_in_the_sidebar_with_counts(client):
+    html = client.get("/").get_data(as_text=True)
+    links = facet_links(html)
+    facets = client.get("/api/facets").get_json()["facets"]
+    shown = {name for name in FACET_NAMES if facets[name]}
+    assert {facet for facet, _ in links} == shown >= {"section", "company", "year", "has"}
+    for label in ("栏目", "公司", "年份", "来源", "包含"):
+        assert f"<summary>{label}</summary>" in html
+    assert ("section", "paper") in links
+    assert ("has", "arxiv") in links
+
+
+def test_facet_link_toggles_the_value_in_the_url(client):
+    html = client.get("/?q=量化&sort=newest").get_data(as_text=True)
+    link = facet_links(html)[("section", "paper")]
+    assert "selected" not in link["class"]
+    assert _query(link["href"]) == {"q": ["量化"], "section": ["paper"], "sort": ["newest"]}
+
+    html = client.get(link["href"]).get_data(as_text=True)
+    links = facet_links(html)
+    on = links[("section", "paper")]
+    assert "selected" in on["class"] and on["aria-current"] == "true"
+    assert _query(on["href"]) == {"q": ["量化"], "sort": ["newest"]}  # clicking again removes it
+    # a second value of the same facet is added next to the first (OR within a facet)
+    other = links[("section", "code")]
+    assert _query(other["href"])["section"] == ["paper", "code"]
+
+
+def test_facet_selection_filters_results(client):
+    everything = client.get("/api/search?q=量化").get_json()["total"]
+    html = client.get("/?q=量化&section=paper").get_data(as_text=True)
+    api = client.get("/api/search?q=量化&section=paper").get_json()
+    assert _count(html) == api["total"] < everything
+    assert all(r["section"] == "paper" for r in api["results"])
+    both = client.get("/api/search?q=量化&section=paper&section=code").get_json()
+    assert both["total"] > api["total"]
+
+
+def test_facet_value_typed_in_chinese_is_selected_canonically(client):
+    html = client.get("/?company=华为").get_data(as_text=True)
+    links = facet_links(html)
+    assert "selected" in links[("company", "Huawei")]["class"]
+    assert "公司：华为 Huawei" in html  # the active-filter chip
+    assert _query(links[("company", "Huawei")]["href"]) == {}
+
+
+def test_active_filter_chips_remove_one_value_and_clear_all(client):
+    html = client.get("/?q=量化&section=paper&has=arxiv").get_data(as_text=True)
+    chips = [a for a in parse_links(html).links if a.get("class") == "chip"]
+    assert [_query(a["href"]) for a in chips] == [
+        {"q": ["量化"], "has": ["arxiv"]},
+        {"q": ["量化"], "section": ["paper"]},
+    ]
+    clear = [a for a in parse_links(html).links if a.get("class") == "clear"][0]
+    assert _query(clear["href"]) == {"q": ["量化"]}
+
+
+def test_search_form_keeps_filters_and_sort_as_hidden_fields(client):
+    html = client.get("/?q=x&section=paper&sort=oldest&per_page=5").get_data(as_text=True)
+    assert '<input type="hidden" name="section" value="paper">' in html
+    assert '<input type="hidden" name="sort" value="oldest">' in html
+    assert '<input type="hidden" name="per_page" value="5">' in html
+
+
+def test_sort_links_and_order(client):
+    html = client.get("/?q=量化").get_data(as_text=True)
+    assert '<strong aria-current="true">相关度</strong>' in html
+    assert 'href="/?q=%E9%87%8F%E5%8C%96&amp;sort=newest">最新</a>' in html
+    assert 'href="/?q=%E9%87%8F%E5%8C%96&amp;sort=oldest">最早</a>' in html
+    newest = client.get("/api/search?sort=newest&per_page=100").get_json()["results"]
+    oldest = client.get("/api/search?sort=oldest&per_page=100").get_json()["results"]
+    assert [r["date"] for r in newest] == sorted((r["date"] for r in newest), reverse=True)
+    assert [r["date"] for r in oldest] == sorted(r["date"] for r in oldest)
+
+
+def test_pagination_links(client, sample_records):
+    html = client.get("/?per_page=10&page=2").get_data(as_text=True)
+    pages = -(-len(sample_records) // 10)
+    assert f"第 2 / {pages} 页" in html
+    hrefs = [a["href"] for a in parse_links(html).links if "rel" in a]
+    assert "/?per_page=10" in hrefs  # previous page: page 1 is the default, left out
+    assert "/?per_page=10&page=3" in hrefs
+    assert '<ol class="hits" start="11">' in html
+
+
+def test_page_beyond_the_last_says_so_and_links_back(client):
+    response = client.get("/?q=量化&page=99999")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "第 99999 页没有结果" in html
+    assert 'href="/?q=%E9%87%8F%E5%8C%96">回到第 1 页</a>' in html
+    assert 'class="hit"' not in html
+
+
+def test_chart_is_inline_svg_without_style_attributes(client):
+    html = client.get("/?q=量化").get_data(as_text=True)
+    svg = html[html.index("<svg") : html.index("</svg>")]
+    assert 'class="bar"' in svg and "<title>" in svg
+    assert "style=" not in svg
+    api = client.get("/api/search?q=量化&per_page=100").get_json()
+    assert api["total"] <= 100
+    dates = {r["date"] for r in api["results"]}
+    assert svg.count('class="bar"') == len(dates) > 0
+    for date in dates:
+        assert f'<a href="/issue/{date}"><rect class="bar"' in svg
+
+
+def test_no_chart_when_nothing_matches(client):
+    html = client.get("/?q=zzqqxxnothing").get_data(as_text=True)
+    assert "<svg" not in html
+    assert "没有找到匹配的条目" in html
+
+
+def test_suggestion_links_to_the_corrected_query(client):
+    html = client.get("/?q=benchmrk").get_data(as_text=True)
+    assert client.get("/api/search?q=benchmrk").get_json()["suggestion"] == "benchmark"
+    assert "你是不是要找：" in html
+    assert 'href="/?q=benchmark">benchmark</a>' in html
+
+
+def test_unknown_facet_value_gives_zero_results_and_a_notice(client):
+    response = client.get("/?company=NoSuchCompany")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert _count(html) == 0
+    assert 'class="notice"' in html and "NoSuchCompany" in html
+    assert client.get("/?year=abcd").status_code == 200
+    assert client.get("/?section=nonsense").status_code == 200
+
+
+def test_unknown_parameter_names_are_ignored(client):
+    plain = _count(client.get("/?q=量化").get_data(as_text=True))
+    assert _count(client.get("/?q=量化&color=blue&facet=x").get_data(as_text=True)) == plain
+
+
+def test_script_in_query_comes_back_escaped(client):
+    attack = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    html = client.get("/", query_string={"q": attack}).get_data(as_text=True)
+    assert "<script>alert" not in html
+    assert "<img src=x" not in html
+    assert "&lt;script&gt;alert(" in html
+    assert 'value="&lt;script&gt;' in html  # in the search box too
+    # the only script tag is the static app.js
+    assert re.findall(r"<script[^>]*>", html) == ['<script src="/static/app.js" defer>']
+
+
+def test_query_with_quotes_is_escaped_in_attributes(client):
+    html = client.get("/", query_string={"q": '" autofocus onfocus="alert(1)'}).get_data(as_text=True)
+    assert 'onfocus="alert(1)' not in html
+    assert "&#34; autofocus onfocus=&#34;alert(1)" in html
+
+
+def test_long_query_is_cut_with_a_notice(client):
+    response = client.get("/", query_string={"q": "量化 " * 400})  # 2,400 chars, 3 KB
+    assert response.status_code == 200
+    assert "query cut" in response.get_data(as_text=True)

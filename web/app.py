@@ -1,0 +1,72 @@
+"""The application factory: one IndexHandle, the blueprints, error handlers, security headers.
+
+`create_app(config)` is all a WSGI server needs. The handle is opened lazily per request
+(`handle.view()`), so the app starts without an index (pages answer 503 until `kb reindex`
+has run) and follows each reindex without a restart.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Flask, Response
+
+from kb.config import Config
+from kb.records import SECTION_LABELS
+from kb.search.index_view import IndexHandle
+from web import errors
+from web.context import EXTENSION, index_handle
+
+MAX_BODY_BYTES = 2 * 1024 * 1024
+
+#: Sent with every response. No inline script or style anywhere: CSS and JS are static files.
+SECURITY_HEADERS: dict[str, str] = {
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data: https:; style-src 'self'; script-src 'self'; "
+        "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+}
+
+
+def create_app(config: Config, *, debug: bool = False) -> Flask:
+    """A Flask app serving the search pages and the JSON API for the index in `config`."""
+    from web.views import api, check, pages, search
+
+    app = Flask(__name__)
+    app.config.update(MAX_CONTENT_LENGTH=MAX_BODY_BYTES, DEBUG=debug, KB_CONFIG=config)
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json.sort_keys = False  # type: ignore[attr-defined]  # keep EXPORT_KEYS order
+    app.extensions[EXTENSION] = IndexHandle(config)
+    for blueprint in (search.bp, pages.bp, check.bp, api.bp):
+        app.register_blueprint(blueprint)
+    errors.register(app)
+    app.after_request(_security_headers)
+    app.jinja_env.globals["SECTION_LABELS"] = SECTION_LABELS
+    app.jinja_env.globals["company_label"] = _company_label
+    app.jinja_env.filters["external_url"] = external_url
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    return app
+
+
+def external_url(url: object) -> str:
+    """`url` if it is an absolute http(s) URL, else '' (no javascript: links from the archive)."""
+    text = str(url or "").strip()
+    try:
+        parts = urlsplit(text)
+    except ValueError:  # e.g. a malformed IPv6 host
+        return ""
+    return text if parts.scheme.lower() in ("http", "https") and parts.netloc else ""
+
+
+def _company_label(code: str) -> str:
+    return index_handle().companies.label(code)
+
+
+def _security_headers(response: Response) -> Response:
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response

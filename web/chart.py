@@ -1,0 +1,72 @@
+"""Geometry of the "matching items per issue" chart, drawn by the template as inline SVG.
+
+Only numbers here. Horizontal positions are percentages of the chart's width and vertical ones
+pixels, so the SVG stretches to any screen width without distorting its text. The template
+writes it with presentation attributes and classes, never a style attribute (CSP).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+HEIGHT = 88  # px
+AXIS = 16  # px under the bars for year labels
+MIN_LABEL_GAP = 7.0  # % of the width between two year labels
+MAX_BAR = 3.0  # % of the width: a few issues give slim bars, not slabs
+
+
+@dataclass(frozen=True)
+class Bar:
+    date: str
+    count: int
+    x: float  # % of width
+    width: float  # % of width
+    y: float  # px
+    height: float  # px
+
+
+@dataclass(frozen=True)
+class Tick:
+    label: str
+    x: float  # % of width
+
+
+@dataclass(frozen=True)
+class Chart:
+    height: int
+    base: int  # y of the baseline, px
+    bars: list[Bar]
+    ticks: list[Tick]
+    peak: int
+    issues: int  # issues with at least one match
+
+
+def histogram_chart(histogram: list[tuple[str, int]]) -> Chart | None:
+    """Bars for (issue date, matches) pairs in date order; None when nothing matches."""
+    peak = max((count for _, count in histogram), default=0)
+    if peak == 0:
+        return None
+    base = HEIGHT - AXIS
+    slot = 100 / len(histogram)
+    width = min(slot * 0.8, MAX_BAR)
+    bars, ticks, year = [], [], ""
+    for i, (date, count) in enumerate(histogram):
+        x = i * slot + (slot - width) / 2
+        height = 0.0 if count == 0 else max(2.0, (base - 4) * count / peak)
+        bars.append(Bar(date, count, round(x, 3), round(width, 3), round(base - height, 2), round(height, 2)))
+        if date[:4] != year:
+            year = date[:4]
+            ticks.append(Tick(year, round(i * slot, 3)))
+    issues = sum(1 for _, count in histogram if count)
+    return Chart(HEIGHT, base, bars, _spaced(ticks), peak, issues)
+
+
+def _spaced(ticks: list[Tick]) -> list[Tick]:
+    """Drop year labels that would overlap the previous one, or run off the right edge."""
+    out: list[Tick] = []
+    for tick in ticks:
+        if tick.x > 100 - MIN_LABEL_GAP / 2 and out:
+            continue
+        if not out or tick.x - out[-1].x >= MIN_LABEL_GAP:
+            out.append(tick)
+    return out

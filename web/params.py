@@ -1,0 +1,168 @@
+"""Query-string parameters ↔ search state, and the URLs of a search page.
+
+Every bit of a search page's state is in its URL, so any page can be bookmarked: `q`, `sort`,
+`page`, `per_page` and one repeatable parameter per facet (`section=paper&section=code`).
+Values are validated here, before the core sees them; a bad one raises ParamError (a
+QueryError, so the app's single error handler turns it into a 400). Facet *counting* is the
+core's job; this module only builds the links that toggle a value on or off.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+from urllib.parse import urlencode
+
+from werkzeug.datastructures import MultiDict
+
+from kb.errors import QueryError
+from kb.search.model import FACET_NAMES, MAX_PER_PAGE, SORTS, FacetValue, SearchRequest
+
+MAX_Q_BYTES = 10 * 1024  # longer queries are refused (the core itself cuts at 1000 characters)
+DEFAULT_PER_PAGE = 20
+DEFAULT_SORT = "relevance"
+SORT_LABELS: dict[str, str] = {"relevance": "相关度", "newest": "最新", "oldest": "最早"}
+_WHOLE_NUMBER = re.compile(r"^[0-9]+$")
+_MAX_DIGITS = 9
+
+
+class ParamError(QueryError):
+    """A query-string parameter the web layer refuses (shown to the user as a 400)."""
+
+
+@dataclass(frozen=True)
+class SearchState:
+    """One search page's parameters, as read from (and written back to) the URL."""
+
+    q: str = ""
+    filters: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    sort: str = DEFAULT_SORT
+    page: int = 1
+    per_page: int = DEFAULT_PER_PAGE
+
+    # -- to the core ------------------------------------------------------------------
+    def to_request(self) -> SearchRequest:
+        return SearchRequest(
+            q=self.q,
+            filters={name: list(values) for name, values in self.filters.items() if values},
+            sort=self.sort,
+            page=self.page,
+            per_page=self.per_page,
+        )
+
+    @property
+    def has_filters(self) -> bool:
+        return any(self.filters.values())
+
+    # -- new states ---------------------------------------------------------------------
+    def with_selected(self, facets: Mapping[str, list[FacetValue]]) -> SearchState:
+        """The same search with each facet's selection in the core's canonical spelling.
+
+        Links built from this state toggle the values the sidebar shows (`Huawei`, not the
+        `华为` a user may have typed); values the core could not resolve are dropped.
+        """
+        selected = {name: tuple(v.value for v in facets.get(name, []) if v.selected) for name in FACET_NAMES}
+        return replace(self, filters={k: v for k, v in selected.items() if v})
+
+    def toggled(self, name: str, value: str) -> SearchState:
+        """This state with `value` of facet `name` switched on or off, back on page 1."""
+        values = list(self.filters.get(name, ()))
+        if value in values:
+            values.remove(value)
+        else:
+            values.append(value)
+        filters = {**self.filters, name: tuple(values)}
+        return replace(self, filters={k: v for k, v in filters.items() if v}, page=1)
+
+    def cleared(self) -> SearchState:
+        return replace(self, filters={}, page=1)
+
+    # -- to a URL -------------------------------------------------------------------------
+    def pairs(self) -> list[tuple[str, str]]:
+        """Query-string pairs in a stable order, defaults left out."""
+        out: list[tuple[str, str]] = []
+        if self.q:
+            out.append(("q", self.q))
+        for name in FACET_NAMES:
+            out += [(name, value) for value in self.filters.get(name, ())]
+        if self.sort != DEFAULT_SORT:
+            out.append(("sort", self.sort))
+        if self.per_page != DEFAULT_PER_PAGE:
+            out.append(("per_page", str(self.per_page)))
+        if self.page != 1:
+            out.append(("page", str(self.page)))
+        return out
+
+    def query_string(self, **changes: Any) -> str:
+        """`?q=…&section=…` for this state with `changes` applied ('' when all defaults)."""
+        state = replace(self, **changes) if changes else self
+        pairs = state.pairs()
+        return "?" + urlencode(pairs) if pairs else ""
+
+
+@dataclass(frozen=True)
+class Limits:
+    default: int
+    low: int
+    high: int | None
+
+
+DEFAULT_PAGE_LIMITS = Limits(default=1, low=1, high=None)
+DEFAULT_PER_PAGE_LIMITS = Limits(default=DEFAULT_PER_PAGE, low=1, high=MAX_PER_PAGE)
+
+
+def parse_search_args(args: MultiDict[str, str]) -> SearchState:
+    """Read and validate a search's query string; unknown parameter names are ignored."""
+    q = args.get("q", "")
+    if len(q.encode("utf-8", "surrogatepass")) > MAX_Q_BYTES:
+        raise ParamError(f"查询过长：最多 {MAX_Q_BYTES // 1024} KB (query too long: at most {MAX_Q_BYTES} bytes)")
+    q = " ".join(q.split())
+    sort = args.get("sort", "").strip() or DEFAULT_SORT
+    if sort not in SORTS:
+        raise ParamError(
+            f"排序方式 sort 只能是 {' / '.join(SORTS)} (sort must be one of {', '.join(SORTS)}), 收到 {sort[:40]!r}"
+        )
+    return SearchState(
+        q=q,
+        filters=read_filters(args),
+        sort=sort,
+        page=whole_number(args, "page", DEFAULT_PAGE_LIMITS),
+        per_page=whole_number(args, "per_page", DEFAULT_PER_PAGE_LIMITS),
+    )
+
+
+def read_filters(args: MultiDict[str, str]) -> dict[str, tuple[str, ...]]:
+    """Facet selections: one repeatable parameter per facet name; empty values are ignored."""
+    out: dict[str, tuple[str, ...]] = {}
+    for name in FACET_NAMES:
+        values = _unique(v.strip() for v in args.getlist(name))
+        if values:
+            out[name] = values
+    return out
+
+
+def whole_number(args: MultiDict[str, str], name: str, limits: Limits) -> int:
+    """Parameter `name` as an integer within `limits` (missing or empty → the default)."""
+    raw = args.get(name, "").strip()
+    if not raw:
+        return limits.default
+    if limits.high is None:
+        rule = f"{name} 必须是不小于 {limits.low} 的整数"
+        english = f"{name} must be a whole number from {limits.low}"
+    else:
+        rule = f"{name} 必须是 {limits.low} 到 {limits.high} 之间的整数"
+        english = f"{name} must be a whole number from {limits.low} to {limits.high}"
+    if not _WHOLE_NUMBER.match(raw):
+        raise ParamError(f"{rule} ({english}), 收到 {raw[:40]!r}")
+    if len(raw.lstrip("0")) > _MAX_DIGITS:
+        raise ParamError(f"{name} 太大 ({name} is too large), 收到 {raw[:40]!r}")
+    value = int(raw)
+    if value < limits.low or (limits.high is not None and value > limits.high):
+        raise ParamError(f"{rule} ({english}), 收到 {value}")
+    return value
+
+
+def _unique(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(v for v in values if v))

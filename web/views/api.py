@@ -1,0 +1,74 @@
+"""The JSON API: `/api/search`, `/api/records/<id>`, `/api/check`, `/api/facets`, `/api/issues`.
+
+Same parameters as the pages; records use kb export's keys and order (EXPORT_KEYS). Errors are
+`{"error": "..."}` with a 4xx status (503 while no index exists), via web.errors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from flask import Blueprint, abort, request
+
+from indexer.check import check_text
+from kb.search.engine import get_record, search
+from kb.search.model import FACET_NAMES
+from web.context import index_handle
+from web.issues import list_issues
+from web.params import ParamError, parse_search_args, read_filters
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+ALL_FACET_VALUES = 100_000  # /api/facets lists every value, not the sidebar's top 30
+
+
+@bp.get("/search")
+def api_search() -> dict[str, Any]:
+    state = parse_search_args(request.args)
+    return search(index_handle(), state.to_request()).to_json()
+
+
+@bp.get("/records/<record_id>")
+def api_record(record_id: str) -> dict[str, Any]:
+    record = get_record(index_handle(), record_id) if len(record_id) <= 80 else None
+    if record is None:
+        abort(404, description=f"no record with id {record_id[:80]!r}")
+    return record
+
+
+@bp.route("/check", methods=["GET", "POST"])
+def api_check() -> dict[str, Any]:
+    text = _check_text()
+    if not text.strip():
+        raise ParamError('缺少要查的内容 (missing input: use ?q=… or POST {"text": …})')
+    return check_text(index_handle(), text).to_json()
+
+
+@bp.get("/facets")
+def api_facets() -> dict[str, Any]:
+    state = parse_search_args(request.args)
+    request_ = state.to_request()
+    request_.page, request_.per_page = 1, 1
+    result = search(index_handle(), request_, facet_limit=ALL_FACET_VALUES)
+    return {
+        "total": result.total,
+        "facets": {name: [asdict(v) for v in result.facets.get(name, [])] for name in FACET_NAMES},
+        "filters": {name: list(values) for name, values in read_filters(request.args).items()},
+    }
+
+
+@bp.get("/issues")
+def api_issues() -> dict[str, Any]:
+    return {"issues": [asdict(i) for i in list_issues(index_handle().view())]}
+
+
+def _check_text() -> str:
+    if request.method == "GET":
+        return request.args.get("q", "")
+    if request.is_json:
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict) or not isinstance(body.get("text", ""), str):
+            raise ParamError('JSON 请求体应为 {"text": "..."} (expected a JSON object {"text": "..."})')
+        return body.get("text", "")
+    return request.form.get("text", "") or request.form.get("q", "")

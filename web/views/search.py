@@ -1,0 +1,71 @@
+"""The search page `/`: query box, facet sidebar, sort, pagination, chart — state in the URL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Blueprint, render_template, request
+
+from kb.search.engine import search
+from kb.search.model import FACETS, FacetValue, SearchResult
+from web.chart import histogram_chart
+from web.context import index_handle
+from web.params import SORT_LABELS, SearchState, parse_search_args
+
+bp = Blueprint("search", __name__)
+
+FACET_LABELS: dict[str, str] = dict(FACETS)
+
+
+@dataclass(frozen=True)
+class ActiveFilter:
+    facet: str
+    label: str
+    remove: str  # query string of the page without this value
+
+
+@bp.get("/")
+def index() -> str:
+    state = parse_search_args(request.args)
+    result = search(index_handle(), state.to_request())
+    links = state.with_selected(result.facets)
+    return render_template(
+        "search.html",
+        state=state,
+        links=links,
+        result=result,
+        facet_labels=FACET_LABELS,
+        sort_labels=SORT_LABELS,
+        active=active_filters(state, result),
+        pages=page_window(state.page, result.pages),
+        chart=histogram_chart(result.histogram),
+        beyond_last=state.page > result.pages,
+    )
+
+
+def active_filters(state: SearchState, result: SearchResult) -> list[ActiveFilter]:
+    """The facet values in the URL as removable chips (even values the core did not know)."""
+    out = []
+    for name, values in state.filters.items():
+        known: dict[str, FacetValue] = {
+            key: v
+            for v in result.facets.get(name, [])
+            if v.selected
+            for key in (v.value.lower(), v.label.lower(), *v.label.lower().split())
+        }
+        for raw in values:
+            value = known.get(raw.lower())
+            label = value.label if value else raw
+            out.append(ActiveFilter(FACET_LABELS[name], label, state.toggled(name, raw).query_string()))
+    return out
+
+
+def page_window(page: int, pages: int, radius: int = 2) -> list[int | None]:
+    """Page numbers to link around `page`: first, last, neighbours; None marks a gap."""
+    wanted = {1, pages} | set(range(max(1, page - radius), min(pages, page + radius) + 1))
+    out: list[int | None] = []
+    for number in sorted(wanted):
+        if out and number - (out[-1] or 0) > 1:
+            out.append(None)
+        out.append(number)
+    return out
