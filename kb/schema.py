@@ -7,6 +7,7 @@ per document carries the facet values, so facet counts never touch stored fields
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,7 @@ def build_schema() -> Schema:
         paper_title=TEXT(analyzer=analyzer, field_boost=FIELD_BOOSTS["paper_title"]),
         summary=TEXT(analyzer=analyzer, field_boost=FIELD_BOOSTS["summary"]),
         outlet_text=TEXT(analyzer=analyzer, field_boost=FIELD_BOOSTS["outlet_text"]),
+        spell=KEYWORD(lowercase=True),
         facets=COLUMN(columns.PickleColumn(columns.VarBytesColumn())),
         record=STORED,
     )
@@ -64,6 +66,15 @@ def facet_values(record: Record) -> dict[str, Any]:
         "venue": record.venue,
         "has": tuple(flags),
     }
+
+
+_LATIN_WORD_RE = re.compile(r"[A-Za-z][A-Za-z0-9-]{3,30}")
+
+
+def spelling_words(record: Record) -> str:
+    """The record's Latin words as written (not stemmed), for "did you mean" corrections."""
+    text = " ".join((record.title, record.paper_title, record.summary, record.outlet))
+    return " ".join(sorted({w.lower().strip("-") for w in _LATIN_WORD_RE.findall(text)}))
 
 
 def fingerprint(*files: Path) -> str:

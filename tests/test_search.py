@@ -181,3 +181,26 @@ def test_get_record(sample_handle) -> None:
     hit = run(sample_handle).hits[0]
     assert get_record(sample_handle, hit.record["id"]) == hit.record
     assert get_record(sample_handle, "nope") is None
+
+
+def test_multi_word_synonyms_are_marked_only_where_whole() -> None:
+    from kb.search.highlight import Terms, mark
+
+    terms = Terms(frozenset({"量化"}), frozenset({("8", "位")}))
+    html = mark("8位量化，平均位宽只有8", terms)
+    assert html == "<mark>8位</mark><mark>量化</mark>，平均位宽只有8"
+
+
+def test_typo_is_corrected_against_words_as_written(sample_handle) -> None:
+    result = run(sample_handle, "quantizaton")
+    assert result.suggestion == "quantization" and result.total == run(sample_handle, "quantization").total
+
+
+def test_facet_values_typed_by_users_resolve(sample_handle) -> None:
+    from kb.search.engine import resolve_facet_value
+
+    assert resolve_facet_value(sample_handle, "company", "华为") == "Huawei"
+    assert resolve_facet_value(sample_handle, "section", "论文") == "paper"
+    assert resolve_facet_value(sample_handle, "has", "代码") == "code"
+    assert resolve_facet_value(sample_handle, "venue", "CVPR 2022") == "CVPR2022"
+    assert resolve_facet_value(sample_handle, "year", "20x0") is None

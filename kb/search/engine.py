@@ -22,6 +22,7 @@ from kb.search import highlight
 from kb.search.index_view import IndexHandle, IndexView
 from kb.search.model import (
     FACET_NAMES,
+    FACETS,
     MAX_PER_PAGE,
     SORTS,
     FacetValue,
@@ -42,6 +43,7 @@ _HAS_ALIASES = {
     "github": "code",
 }
 FACET_LIMIT = 30
+FACET_LABELS = dict(FACETS)
 EXPANSION_BOOST = 0.5  # a synonym or alias counts half as much as the word the user typed
 
 
@@ -98,6 +100,7 @@ class _Context:
         self.suggestion = ""
         self.ranked = False
         self._terms: set[str] = set()
+        self._phrases: set[tuple[str, ...]] = set()
         self._query_filters = self._read_query_filters()
 
     # -- matching ---------------------------------------------------------------
@@ -117,8 +120,9 @@ class _Context:
                 self.suggestion = " ".join(corrected)
                 found = self._text_search(corrected)
                 if found:
+                    typed, shown = " ".join(parsed.words), self.suggestion
                     self.notices.append(
-                        f"no results for {' '.join(parsed.words)!r}; showing results for {self.suggestion!r}"
+                        f"没有 {typed!r} 的结果，显示 {shown!r} 的结果 (no results for {typed!r}; showing {shown!r})"
                     )
         return found
 
@@ -159,7 +163,7 @@ class _Context:
                     query = query.with_boost(EXPANSION_BOOST)
                     self._expanded(text)
                 alternatives.append(query)
-                self._terms.update(tokens)
+                self._mark(tokens, phrase)
 
         add(word, phrase=False, expansion=False)
         for synonym in self.handle.synonyms.expand(word):
@@ -182,8 +186,14 @@ class _Context:
     def _phrase_query(self, text: str, expand: bool = True) -> Q.Query | None:
         tokens = analyze(text)
         if expand:
-            self._terms.update(tokens)
+            self._mark(tuple(tokens), phrase=True)
         return self._tokens_query(tokens, phrase=True)
+
+    def _mark(self, tokens: tuple[str, ...], phrase: bool) -> None:
+        if phrase and len(tokens) > 1:
+            self._phrases.add(tokens)
+        else:
+            self._terms.update(tokens)
 
     @staticmethod
     def _tokens_query(tokens: list[str], phrase: bool) -> Q.Query | None:
@@ -207,7 +217,9 @@ class _Context:
             typed = next((w for w in self.parsed.text.split() if w.lower().strip("/") == repo), None)
             if typed is not None and "github.com" not in typed.lower() and not self.view.docnums("repo", repo):
                 self.parsed.words.append(typed)
-                self.notices.append(f"no item carries the repo {repo!r}; searched as words")
+                self.notices.append(
+                    f"没有条目收录仓库 {repo!r}，按普通词搜索 (no item carries the repo {repo!r}; searched as words)"
+                )
             else:
                 kept.append(repo)
         self.parsed.repos = kept
@@ -256,12 +268,12 @@ class _Context:
         reader = self.view.searcher().reader()
         out, changed = [], False
         for word in words:
-            token = normalize_word(word)
+            token = word.lower()
             if not (word.isascii() and word.replace("-", "").isalnum()) or len(token) < 4:
                 out.append(word)
                 continue
             best = _closest_term(reader, token)
-            if best and best != token:
+            if best and normalize_word(best) != normalize_word(token):
                 out.append(best)
                 changed = True
             else:
@@ -298,30 +310,41 @@ class _Context:
         return out
 
     def _facet_value(self, name: str, raw: str) -> str | None:
-        raw = raw.strip()
-        value: str | None = raw
-        if name == "section":
-            value = section_from_user(raw)
-        elif name == "company":
-            value = self.handle.companies.resolve(raw)
-        elif name == "has":
-            value = _HAS_ALIASES.get(raw.lower())
-        elif name == "year":
-            value = raw if raw.isdigit() and len(raw) == 4 else None
-        elif name == "venue":
-            value = raw.replace(" ", "")
+        value = resolve_facet_value(self.handle, name, raw)
         if not value:
-            self.notices.append(f"unknown {name} {raw!r}: nothing matches it")
+            shown = raw.strip()
+            self.notices.append(
+                f"未知的{FACET_LABELS[name]} {shown!r}，没有匹配 (unknown {name} {shown!r}: nothing matches)"
+            )
         return value
 
-    def highlight_terms(self) -> frozenset[str]:
-        return frozenset(self._terms)
+    def highlight_terms(self) -> highlight.Terms:
+        return highlight.Terms(frozenset(self._terms), frozenset(self._phrases))
+
+
+def resolve_facet_value(handle: IndexHandle, name: str, raw: str) -> str | None:
+    """The stored value for what a user typed for facet `name` (华为 → Huawei, 论文 → paper,
+    代码 → code, CVPR 2020 → CVPR2020); None when it cannot be one."""
+    raw = raw.strip()
+    if not raw:
+        return None
+    if name == "section":
+        return section_from_user(raw)
+    if name == "company":
+        return handle.companies.resolve(raw)
+    if name == "has":
+        return _HAS_ALIASES.get(raw.lower())
+    if name == "year":
+        return raw if raw.isdigit() and len(raw) == 4 else None
+    if name == "venue":
+        return raw.replace(" ", "")
+    return raw
 
 
 def _closest_term(reader, token: str) -> str | None:
     best, best_freq = None, 0
     maxdist = 1 if len(token) <= 6 else 2
-    for field in ("title", "summary"):
+    for field in ("spell",):
         try:
             candidates = list(reader.terms_within(field, token, maxdist, prefix=1))
         except Exception:  # noqa: BLE001 - a field with no terms
@@ -338,7 +361,7 @@ def _date_range(value: str, notices: list[str]) -> tuple[str, str] | None:
     lo, hi = lo.strip(), (hi.strip() if sep else lo.strip())
     ok = all(not part or (part[:4].isdigit() and len(part) in (4, 7, 10)) for part in (lo, hi))
     if not ok or not (lo or hi):
-        notices.append(f"date filter {value!r} not understood (use 2020, 2020-01 or 2020-01..2020-06)")
+        notices.append(f"看不懂日期 {value!r}，请写 2020、2020-01 或 2020-01..2020-06 (date filter not understood)")
         return None
     return lo, hi
 
@@ -420,7 +443,7 @@ def _neg(date: str) -> str:
     return "".join(chr(0x10FFFF - ord(c)) for c in date)
 
 
-def _hit(view: IndexView, docnum: int, score: float, terms: frozenset[str]) -> Hit:
+def _hit(view: IndexView, docnum: int, score: float, terms: highlight.Terms) -> Hit:
     record = view.record(docnum)
     text = record["summary"] or record.get("paper_title") or ""
     return Hit(

@@ -6,6 +6,7 @@ found through synonyms are marked exactly where they stand.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from html import escape
 
 from kb.analysis import KbAnalyzer
@@ -13,11 +14,28 @@ from kb.analysis import KbAnalyzer
 _analyzer = KbAnalyzer()
 
 
-def _spans(text: str, terms: frozenset[str]) -> list[tuple[int, int]]:
+@dataclass(frozen=True)
+class Terms:
+    """What to mark: single words, and phrases (token sequences) marked only where whole."""
+
+    words: frozenset[str] = frozenset()
+    phrases: frozenset[tuple[str, ...]] = frozenset()
+
+    def __bool__(self) -> bool:
+        return bool(self.words or self.phrases)
+
+
+def _spans(text: str, terms: Terms) -> list[tuple[int, int]]:
     spans = []
-    for tok in _analyzer(text, chars=True, mode="index"):
-        if tok.text in terms:
+    at: dict[int, dict[str, tuple[int, int]]] = {}
+    for tok in _analyzer(text, chars=True, positions=True, mode="index"):
+        if tok.text in terms.words:
             spans.append((tok.startchar, tok.endchar))
+        at.setdefault(tok.pos, {})[tok.text] = (tok.startchar, tok.endchar)
+    for phrase in terms.phrases:
+        for pos, here in at.items():
+            if phrase[0] in here and all(phrase[i] in at.get(pos + i, {}) for i in range(1, len(phrase))):
+                spans.append((here[phrase[0]][0], at[pos + len(phrase) - 1][phrase[-1]][1]))
     spans.sort()
     merged: list[tuple[int, int]] = []
     for s, e in spans:
@@ -28,12 +46,12 @@ def _spans(text: str, terms: frozenset[str]) -> list[tuple[int, int]]:
     return merged
 
 
-def mark(text: str, terms: frozenset[str]) -> str:
+def mark(text: str, terms: Terms) -> str:
     """The whole text, escaped, matches marked."""
     return _render(text, _spans(text, terms) if terms else [], 0, len(text))
 
 
-def snippet(text: str, terms: frozenset[str], width: int = 160) -> str:
+def snippet(text: str, terms: Terms, width: int = 160) -> str:
     """An escaped excerpt of about `width` characters around the densest matches."""
     text = " ".join(text.split())
     spans = _spans(text, terms) if terms else []

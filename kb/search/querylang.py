@@ -37,7 +37,10 @@ FIELD_ALIASES = {
 _TOKEN_RE = re.compile(
     r'(?P<neg>[-－])?(?:(?P<field>[A-Za-z\u4e00-\u9fff]+)[:：])?(?:"(?P<phrase>[^"]*)"?|“(?P<cphrase>[^”]*)”?|(?P<word>[^\s"“”]+))'
 )
-_IDENTIFIER_FIELDS = {"arxiv": (normalize_arxiv, "an arXiv ID"), "repo": (normalize_repo, "a GitHub repo")}
+_IDENTIFIER_FIELDS = {
+    "arxiv": (normalize_arxiv, "不是 arXiv 编号 (not an arXiv ID)"),
+    "repo": (normalize_repo, "不是 GitHub 仓库 (not a GitHub repo)"),
+}
 _JUNK_RE = re.compile(r"^[\s*?()\[\]{}^~!+\-|&:：,，;；。.、]+$")
 
 
@@ -66,12 +69,13 @@ def parse_query(text: str) -> ParsedQuery:
     """Split a user's query into its parts; see the module docstring."""
     parsed = ParsedQuery()
     if len(text) > MAX_QUERY_CHARS:
-        parsed.notices.append(f"query cut to its first {MAX_QUERY_CHARS} characters")
+        limit = MAX_QUERY_CHARS
+        parsed.notices.append(f"查询过长，只用了前 {limit} 个字符 (query cut to {limit} characters)")
         text = text[:MAX_QUERY_CHARS]
     text = text.replace("\x00", " ").strip()
     parsed.text = text
     if text.count('"') % 2:
-        parsed.notices.append("unbalanced quote: the phrase runs to the end of the query")
+        parsed.notices.append("引号不成对：短语一直算到查询末尾 (unbalanced quote: the phrase runs to the end)")
     for m in _TOKEN_RE.finditer(text):
         _take(parsed, m)
     return parsed
@@ -87,7 +91,7 @@ def _take(parsed: ParsedQuery, m: re.Match[str]) -> None:
         if target is None and name.lower() in ("http", "https"):
             value, name = f"{name}:{value}", None
         elif target is None:
-            parsed.notices.append(f"unknown field {name!r}: searched as words")
+            parsed.notices.append(f"未知字段 {name!r}，按普通词搜索 (unknown field {name!r}: searched as words)")
             value = f"{name} {value}".strip()
             name = None
         elif value:
@@ -97,7 +101,7 @@ def _take(parsed: ParsedQuery, m: re.Match[str]) -> None:
             return
     if not value or _JUNK_RE.match(value):
         if value:
-            parsed.notices.append(f"ignored {value!r}")
+            parsed.notices.append(f"已忽略 {value!r} (ignored {value!r})")
         return
     if not neg and phrase is None and _identifier(parsed, value):
         return
@@ -111,7 +115,7 @@ def _take(parsed: ParsedQuery, m: re.Match[str]) -> None:
 
 def _field(parsed: ParsedQuery, target: str, value: str, neg: bool) -> None:
     if neg:
-        parsed.notices.append(f"-{target}: is not supported; filter ignored")
+        parsed.notices.append(f"不支持 -{target}:，该筛选已忽略 (-{target}: is not supported; ignored)")
         return
     if target in _IDENTIFIER_FIELDS:
         normalize, what = _IDENTIFIER_FIELDS[target]
@@ -119,7 +123,7 @@ def _field(parsed: ParsedQuery, target: str, value: str, neg: bool) -> None:
         if ident:
             getattr(parsed, target if target == "arxiv" else "repos").append(ident)
         else:
-            parsed.notices.append(f"not {what}: {value!r}")
+            parsed.notices.append(f"{what}: {value!r}")
     elif target == "title":
         parsed.titles.append(value)
     else:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from flask import Blueprint, render_template, request
 
-from kb.search.engine import search
+from kb.search.engine import resolve_facet_value, search
 from kb.search.model import FACETS, FacetValue, SearchResult
 from web.chart import histogram_chart
 from web.context import index_handle
@@ -46,15 +46,11 @@ def index() -> str:
 def active_filters(state: SearchState, result: SearchResult) -> list[ActiveFilter]:
     """The facet values in the URL as removable chips (even values the core did not know)."""
     out = []
+    handle = index_handle()
     for name, values in state.filters.items():
-        known: dict[str, FacetValue] = {
-            key: v
-            for v in result.facets.get(name, [])
-            if v.selected
-            for key in (v.value.lower(), v.label.lower(), *v.label.lower().split())
-        }
+        known: dict[str, FacetValue] = {v.value: v for v in result.facets.get(name, []) if v.selected}
         for raw in values:
-            value = known.get(raw.lower())
+            value = known.get(resolve_facet_value(handle, name, raw) or "")
             label = value.label if value else raw
             out.append(ActiveFilter(FACET_LABELS[name], label, state.toggled(name, raw).query_string()))
     return out
