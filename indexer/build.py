@@ -26,7 +26,7 @@ from kb.companies import CompanyTable, load_companies
 from kb.config import Config
 from kb.identifiers import title_key
 from kb.records import Record
-from kb.schema import build_schema, facet_values, fingerprint
+from kb.schema import build_schema, facet_values, fingerprint, spelling_words
 
 Progress = Callable[[int, int, str], None]
 #: The parser's own source: editing it changes the fingerprint, so the next reindex is full.
@@ -224,6 +224,7 @@ def document(record: Record) -> dict:
         "paper_title": record.paper_title,
         "summary": record.summary,
         "outlet_text": record.outlet,
+        "spell": spelling_words(record),
         "facets": facet_values(record),
         "record": record.to_dict(),
     }
