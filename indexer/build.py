@@ -26,7 +26,8 @@ from kb.companies import CompanyTable, load_companies
 from kb.config import Config
 from kb.identifiers import title_key
 from kb.records import Record
-from kb.schema import build_schema, facet_values, fingerprint, spelling_words
+from kb.schema import build_schema, concept_terms, facet_values, fingerprint, spelling_words
+from kb.synonyms import Synonyms, load_synonyms
 
 Progress = Callable[[int, int, str], None]
 #: The parser's own source: editing it changes the fingerprint, so the next reindex is full.
@@ -71,7 +72,8 @@ def reindex(
     files = issue_files(archive)
     companies = load_companies(config.companies)
     analysis.configure(analysis.load_user_dictionary(config.userdict))
-    print_ = fingerprint(config.companies, config.userdict, *_PARSER_SOURCES)
+    synonyms = load_synonyms(config.synonyms)
+    print_ = fingerprint(config.companies, config.userdict, config.synonyms, *_PARSER_SOURCES)
     with store.writer_lock(config.index, wait=wait, on_wait=on_wait):
         live = store.current_generation(config.index)
         old = live.manifest() if live else {}
@@ -89,7 +91,8 @@ def reindex(
             return result
         gen = store.new_generation(config.index)
         try:
-            manifest_files = _write(gen, live, full, sources, plan, old_files, companies, progress)
+            tables = (companies, synonyms)
+            manifest_files = _write(gen, live, full, sources, plan, old_files, tables, progress)
             store.publish(
                 gen,
                 {
@@ -139,7 +142,7 @@ def _plan(sources: dict, old_files: dict, result: ReindexResult) -> _Plan:
     return plan
 
 
-def _write(gen, live, full, sources, plan, old_files, companies, progress) -> dict:
+def _write(gen, live, full, sources, plan, old_files, tables, progress) -> dict:
     if full or live is None:
         ix = whoosh_index.create_in(gen.path, build_schema())
         manifest_files: dict = {}
@@ -159,8 +162,8 @@ def _write(gen, live, full, sources, plan, old_files, companies, progress) -> di
             if progress:
                 progress(count, len(todo), name)
             src = sources[name]
-            issue = _parse(src, companies)
-            ids = _add_issue(writer, issue, taken)
+            issue = _parse(src, tables[0])
+            ids = _add_issue(writer, issue, taken, tables)
             manifest_files[name] = {
                 "sha1": src.sha1,
                 "date": issue.date if issue else "",
@@ -190,7 +193,7 @@ def _parse(src, companies: CompanyTable) -> Issue | None:
     return issue
 
 
-def _add_issue(writer, issue: Issue | None, taken: dict[str, str]) -> list[str]:
+def _add_issue(writer, issue: Issue | None, taken: dict[str, str], tables) -> list[str]:
     if issue is None:
         return []
     ids = []
@@ -198,32 +201,25 @@ def _add_issue(writer, issue: Issue | None, taken: dict[str, str]) -> list[str]:
         if taken.get(record.id, issue.source_file) != issue.source_file:
             record.id += "-" + hashlib.sha1(issue.source_file.encode()).hexdigest()[:4]
         taken[record.id] = issue.source_file
-        writer.add_document(**document(record))
+        writer.add_document(**document(record, *tables))
         ids.append(record.id)
     return ids
 
 
-def document(record: Record) -> dict:
+def document(record: Record, companies: CompanyTable, synonyms: Synonyms) -> dict:
     """The Whoosh document for one record (empty values left out)."""
-    flags = [f for f, on in (("arxiv", record.arxiv_ids), ("code", record.repos)) if on]
+    body = "\n".join(t for t in (record.title, record.paper_title, record.summary, record.outlet) if t)
     keys = {title_key(t) for t in (record.title, record.paper_title) if t and len(title_key(t)) >= 8}
     doc = {
         "id": record.id,
         "source_file": record.source_file,
-        "date": record.date,
-        "year": record.date[:4],
-        "section": record.section,
         "company": ",".join(record.companies),
-        "outlet": record.outlet,
-        "venue": record.venue,
-        "flag": ",".join(flags),
         "arxiv": ",".join(record.arxiv_ids),
         "repo": ",".join(record.repos),
         "title_key": ",".join(sorted(keys)),
         "title": record.title,
-        "paper_title": record.paper_title,
-        "summary": record.summary,
-        "outlet_text": record.outlet,
+        "body": body,
+        "concept": concept_terms(body, synonyms, companies),
         "spell": spelling_words(record),
         "facets": facet_values(record),
         "record": record.to_dict(),

@@ -131,8 +131,14 @@ def _subwords(word: str, s: int, e: int, found: Iterable[tuple[str, int, int]]):
         yield word[: m.start()], s, s + m.start()
 
 
-def _pieces(value: str, with_subwords: bool) -> Iterator[tuple[str, int, int, bool, bool]]:
-    """(text, start, end, same_position_as_previous, exact) over `value`."""
+@lru_cache(maxsize=64)
+def _pieces(value: str, with_subwords: bool) -> tuple[tuple[str, int, int, bool, bool], ...]:
+    """(text, start, end, same_position_as_previous, exact) over `value`; cached, because the
+    indexer analyzes a record's body once for its concepts and Whoosh then indexes it."""
+    return tuple(_iter_pieces(value, with_subwords))
+
+
+def _iter_pieces(value: str, with_subwords: bool) -> Iterator[tuple[str, int, int, bool, bool]]:
     last = 0
     for m in _SPECIAL_RE.finditer(value):
         if m.start() > last:

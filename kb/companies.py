@@ -14,6 +14,7 @@ from pathlib import Path
 
 from kb.errors import ConfigError
 from kb.tables import read_table
+from kb.trie import trie_pattern
 
 _CASE_SENSITIVE_MAX = 4  # ARM, AMD, LG, SONY...: exact case only
 
@@ -27,16 +28,26 @@ class CompanyTable:
     not_companies: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
-        self._pattern = _build_pattern({**self.products, **self.aliases})
-        self._lookup = {k.lower(): v for k, v in {**self.products, **self.aliases}.items()}
+        names = {**self.products, **self.aliases}
+        self._lookup = {k.lower(): v for k, v in names.items()}
+        self._exact_latin = {k for k in names if k.isascii()}
+        self._cjk = re.compile(trie_pattern(k for k in names if not k.isascii()))
+        latin = trie_pattern(k.lower() for k in self._exact_latin)
+        self._latin = re.compile(rf"(?<![A-Za-z0-9_.-])(?:{latin})(?![A-Za-z0-9_]|-[A-Za-z])", re.IGNORECASE)
 
     def find(self, text: str) -> list[str]:
         """Canonical companies mentioned in `text`, in order of first mention."""
-        if not text or self._pattern is None:
+        if not text:
             return []
+        hits = [(m.start(), m.group(0)) for m in self._cjk.finditer(text)]
+        hits += [
+            (m.start(), m.group(0))
+            for m in self._latin.finditer(text)
+            if len(m.group(0)) > _CASE_SENSITIVE_MAX or m.group(0) in self._exact_latin
+        ]
         found: dict[str, None] = {}
-        for m in self._pattern.finditer(text):
-            found[self._lookup[m.group(0).lower()]] = None
+        for _, name in sorted(hits):
+            found[self._lookup[name.lower()]] = None
         return list(found)
 
     def resolve(self, name: str) -> str | None:
@@ -62,21 +73,6 @@ class CompanyTable:
     def label(self, canonical: str) -> str:
         zh = self.labels.get(canonical, "")
         return f"{zh} {canonical}" if zh and zh != canonical else canonical
-
-
-def _build_pattern(aliases: dict[str, str]) -> re.Pattern[str] | None:
-    if not aliases:
-        return None
-    parts = []
-    for alias in sorted(aliases, key=len, reverse=True):
-        escaped = re.escape(alias)
-        if alias.isascii():
-            flags = "" if len(alias) <= _CASE_SENSITIVE_MAX else "(?i:"
-            body = f"{flags}{escaped})" if flags else escaped
-            parts.append(rf"(?<![A-Za-z0-9_.-]){body}(?![A-Za-z0-9_]|-[A-Za-z])")
-        else:
-            parts.append(escaped)
-    return re.compile("|".join(parts))
 
 
 def load_companies(path: str | Path) -> CompanyTable:

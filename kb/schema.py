@@ -16,13 +16,19 @@ from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 
 from kb import __version__
 from kb.analysis import ANALYZER_VERSION, KbAnalyzer
+from kb.companies import CompanyTable
 from kb.records import Record
+from kb.synonyms import Synonyms
 
 SCHEMA_VERSION = "2"
 
 #: Field weights for BM25F: the title counts more than the summary.
-FIELD_BOOSTS = {"title": 3.0, "paper_title": 2.0, "summary": 1.0, "outlet_text": 0.5}
+#: Field weights for BM25F: `body` holds all of an item's text (title, paper title, summary,
+#: outlet); `title` holds the title again, so a word in the title counts more.
+FIELD_BOOSTS = {"title": 2.0, "body": 1.0}
 TEXT_FIELDS = tuple(FIELD_BOOSTS)
+#: Phrases (typed or from synonyms) are matched in `body` only: one positional field is cheap.
+PHRASE_FIELD = "body"
 
 
 def build_schema() -> Schema:
@@ -30,21 +36,14 @@ def build_schema() -> Schema:
     return Schema(
         id=ID(stored=True, unique=True),
         source_file=ID(stored=True),
-        date=ID(sortable=True),
-        year=ID,
-        section=ID,
         company=KEYWORD(commas=True),
-        outlet=ID,
-        venue=ID,
-        flag=KEYWORD(commas=True),
         arxiv=KEYWORD(commas=True),
         repo=KEYWORD(commas=True),
         title_key=KEYWORD(commas=True),
-        title=TEXT(analyzer=analyzer, field_boost=FIELD_BOOSTS["title"]),
-        paper_title=TEXT(analyzer=analyzer, field_boost=FIELD_BOOSTS["paper_title"]),
-        summary=TEXT(analyzer=analyzer, field_boost=FIELD_BOOSTS["summary"]),
-        outlet_text=TEXT(analyzer=analyzer, field_boost=FIELD_BOOSTS["outlet_text"]),
+        title=TEXT(analyzer=analyzer, field_boost=FIELD_BOOSTS["title"], phrase=False),
+        body=TEXT(analyzer=analyzer, field_boost=FIELD_BOOSTS["body"]),
         spell=KEYWORD(lowercase=True),
+        concept=KEYWORD(commas=True, scorable=True),
         facets=COLUMN(columns.PickleColumn(columns.VarBytesColumn())),
         record=STORED,
     )
@@ -75,6 +74,14 @@ def spelling_words(record: Record) -> str:
     """The record's Latin words as written (not stemmed), for "did you mean" corrections."""
     text = " ".join((record.title, record.paper_title, record.summary, record.outlet))
     return " ".join(sorted({w.lower().strip("-") for w in _LATIN_WORD_RE.findall(text)}))
+
+
+def concept_terms(text: str, synonyms: Synonyms, companies: CompanyTable) -> str:
+    """Index-time expansion: `syn:N` for each synonym group and `co:NAME` for each company the
+    text mentions, so a query word expands to one concept term."""
+    terms = [f"syn:{n}" for n in sorted(synonyms.groups_in(text))]
+    terms += [f"co:{name}" for name in sorted(set(companies.find(text)))]
+    return ",".join(terms)
 
 
 def fingerprint(*files: Path) -> str:

@@ -60,7 +60,7 @@ def test_every_setting_has_help() -> None:
 def test_bad_tables_are_clear_errors(tmp_path, key, text, needle) -> None:
     from kb.analysis import load_user_dictionary
     from kb.companies import load_companies
-    from kb.search.synonyms import load_synonyms
+    from kb.synonyms import load_synonyms
 
     path = tmp_path / f"{key}.yaml"
     path.write_text(text, encoding="utf-8")

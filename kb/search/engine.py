@@ -8,8 +8,10 @@ its own selection were removed) → sort, page, highlight.
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
+from itertools import chain
 
 from whoosh import query as Q
 
@@ -17,7 +19,7 @@ from kb.analysis import analyze, normalize_word
 from kb.errors import QueryError
 from kb.identifiers import title_key
 from kb.records import SECTION_LABELS, section_from_user
-from kb.schema import TEXT_FIELDS
+from kb.schema import PHRASE_FIELD, TEXT_FIELDS
 from kb.search import highlight
 from kb.search.index_view import IndexHandle, IndexView
 from kb.search.model import (
@@ -53,16 +55,15 @@ def search(handle: IndexHandle, request: SearchRequest, *, facet_limit: int = FA
     view = handle.view()
     parsed = parse_query(request.q)
     ctx = _Context(handle, view, parsed)
-    scores = ctx.match()
-    docs = [d for d in scores if ctx.passes_query_filters(d)]
+    docs = ctx.match()
+    if ctx.has_query_filters:
+        docs = {d for d in docs if ctx.passes_query_filters(d)}
     selections = ctx.selections(request.filters)
     final, facets = _facet(view, docs, selections, handle, facet_limit)
-    ordered = _sort(view, final, scores, request.sort, ranked=ctx.ranked)
-    start = (request.page - 1) * request.per_page
-    page_docs = ordered[start : start + request.per_page]
+    page_docs, scores = _page(view, ctx, final, request)
     terms = ctx.highlight_terms()
     hits = [_hit(view, d, scores.get(d, 0.0), terms) for d in page_docs]
-    histogram = Counter(view.facets[d]["date"] for d in final)
+    histogram = _histogram(view, final)
     return SearchResult(
         total=len(final),
         page=request.page,
@@ -75,6 +76,33 @@ def search(handle: IndexHandle, request: SearchRequest, *, facet_limit: int = FA
         notices=parsed.notices + ctx.notices,
         histogram=[(date, histogram.get(date, 0)) for date in view.dates],
     )
+
+
+def _page(view: IndexView, ctx: _Context, final: Set[int], request: SearchRequest):
+    """The docnums of the requested page, in order, and their scores when ranked.
+
+    Relevance scores only the top of the list (Whoosh's top-k, restricted to `final`); the date
+    orders use the per-generation rank tables."""
+    start, end = (request.page - 1) * request.per_page, request.page * request.per_page
+    if start >= len(final):
+        return [], {}
+    if request.sort == "relevance" and ctx.query is not None:
+        restrict = None if final is ctx.matched else set(final)
+        results = view.searcher().search(ctx.query, limit=end, filter=restrict)
+        hits = [(h.docnum, h.score) for h in results][start:end]
+        return [d for d, _ in hits], dict(hits)
+    order = "oldest" if request.sort == "oldest" else "newest"
+    if final is view.live_set:
+        return getattr(view, order)[start:end], {}
+    rank = view.rank[order]
+    return heapq.nsmallest(end, final, key=rank.__getitem__)[start:end], {}
+
+
+def _histogram(view: IndexView, final: Set[int]) -> Counter:
+    if final is view.live_set:
+        return view.cached("histogram", lambda: Counter(view.columns["date"].values()))
+    dates = view.columns["date"]
+    return Counter(dates[d] for d in final)
 
 
 def _validate(request: SearchRequest) -> None:
@@ -98,21 +126,23 @@ class _Context:
         self.identifiers: list[str] = []
         self.notices: list[str] = []
         self.suggestion = ""
-        self.ranked = False
+        self.query: Q.Query | None = None  # ranks the matches by relevance, when there is one
+        self.matched: Set[int] = frozenset()
         self._terms: set[str] = set()
         self._phrases: set[tuple[str, ...]] = set()
         self._query_filters = self._read_query_filters()
 
     # -- matching ---------------------------------------------------------------
-    def match(self) -> dict[int, float]:
-        """docnum → score for the query part of the request (all live docs when empty)."""
+    def match(self) -> Set[int]:
+        """Docnums matching the query part of the request (all live docs when it is empty);
+        sets `self.query` to the Whoosh query that ranks them, if any."""
         parsed = self.parsed
         self._bare_repos_to_words()
         exact = self._exact_title() if not parsed.has_identifiers else None
         if parsed.has_identifiers or parsed.titles or exact is not None:
             return self._identifier_docs(exact)
         if parsed.is_empty:
-            return dict.fromkeys(self.view.live, 0.0)
+            return self.view.live_set
         found = self._text_search(parsed.words)
         if not found and parsed.words:
             corrected = self._corrected_words(parsed.words)
@@ -124,58 +154,58 @@ class _Context:
                     self.notices.append(
                         f"没有 {typed!r} 的结果，显示 {shown!r} 的结果 (no results for {typed!r}; showing {shown!r})"
                     )
+        self.matched = found
         return found
 
-    def _text_search(self, words: list[str]) -> dict[int, float]:
+    def _text_search(self, words: list[str]) -> set[int]:
         parts = [q for q in (self._word_query(w) for w in words) if q is not None]
         parts += [q for q in (self._phrase_query(p) for p in self.parsed.phrases) if q is not None]
         if not parts:
             if self.parsed.excluded and not words and not self.parsed.phrases:
-                return self._minus(dict.fromkeys(self.view.live, 0.0))
-            return {}
+                return self._minus(set(self.view.live_set))
+            return set()
         query: Q.Query = Q.And(parts) if len(parts) > 1 else parts[0]
-        self.ranked = True
-        results = self.view.searcher().search(query, limit=None)
-        found = {hit.docnum: hit.score for hit in results if hit.docnum in self.view.facets}
-        return self._minus(found)
+        found = self._minus(set(self.view.searcher().docs_for_query(query)) & self.view.live_set)
+        self.query = query if found else None
+        return found
 
-    def _minus(self, found: dict[int, float]) -> dict[int, float]:
+    def _minus(self, found: set[int]) -> set[int]:
         for word in self.parsed.excluded:
             q = self._phrase_query(word, expand=False)
-            if q is None:
-                continue
-            for docnum in self.view.searcher().docs_for_query(q):
-                found.pop(docnum, None)
+            if q is not None:
+                found.difference_update(self.view.searcher().docs_for_query(q))
         return found
 
     def _word_query(self, word: str) -> Q.Query | None:
+        """The word itself in title/body, or (at half weight) any synonym or alias of it, via
+        the concept terms added at index time; the company field when it names a company."""
         alternatives: list[Q.Query] = []
-        seen: set[tuple[str, ...]] = set()
-
-        def add(text: str, phrase: bool, expansion: bool) -> None:
-            tokens = tuple(analyze(text))
-            if not tokens or tokens in seen or (expansion and not self._indexed(tokens)):
-                return
-            seen.add(tokens)
-            query = self._tokens_query(list(tokens), phrase=phrase)
-            if query is not None:
-                if expansion:
-                    query = query.with_boost(EXPANSION_BOOST)
-                    self._expanded(text)
-                alternatives.append(query)
-                self._mark(tokens, phrase)
-
-        add(word, phrase=False, expansion=False)
-        for synonym in self.handle.synonyms.expand(word):
-            add(synonym, phrase=True, expansion=True)
+        tokens = analyze(word)
+        own = self._tokens_query(tokens, phrase=False)
+        if own is not None:
+            alternatives.append(own)
+            self._mark(tuple(tokens), phrase=False)
+        group = self.handle.synonyms.group_of(word)
+        if group is not None:
+            alternatives.append(Q.Term("concept", f"syn:{group}", boost=EXPANSION_BOOST))
+            for synonym in self.handle.synonyms.expand(word):
+                self._note_expansion(synonym)
         company = self.handle.companies.aliases.get(word) or self.handle.companies.resolve_name(word)
         if company:
             alternatives.append(Q.Term("company", company))
+            alternatives.append(Q.Term("concept", f"co:{company}", boost=EXPANSION_BOOST))
             for alias in self.handle.companies.spellings(company):
-                add(alias, phrase=True, expansion=True)
+                self._note_expansion(alias)
         if not alternatives:
             return None
         return Q.Or(alternatives) if len(alternatives) > 1 else alternatives[0]
+
+    def _note_expansion(self, text: str) -> None:
+        """Report and highlight an expansion the index holds (the concept term did the search)."""
+        tokens = tuple(analyze(text))
+        if tokens and self._indexed(tokens) and text not in self.expansions:
+            self._expanded(text)
+            self._mark(tokens, phrase=True)
 
     def _indexed(self, tokens: tuple[str, ...]) -> bool:
         """Whether every token occurs in some text field (expansions that match nothing are not
@@ -202,7 +232,7 @@ class _Context:
         if len(tokens) == 1:
             return Q.Or([Q.Term(f, tokens[0]) for f in TEXT_FIELDS])
         if phrase:
-            return Q.Or([Q.Phrase(f, tokens) for f in TEXT_FIELDS])
+            return Q.Phrase(PHRASE_FIELD, tokens)
         return Q.And([Q.Or([Q.Term(f, t) for f in TEXT_FIELDS]) for t in tokens])
 
     def _expanded(self, term: str) -> None:
@@ -252,8 +282,9 @@ class _Context:
         docs = set.intersection(*groups) if groups else set()
         extra_words = [] if exact is not None else self.parsed.words + self.parsed.phrases
         if extra_words and docs:
-            docs &= set(self._text_search(self.parsed.words))
-        return {d: 0.0 for d in docs if d in self.view.facets}
+            docs &= self._text_search(self.parsed.words)
+            self.query = None  # identifier answers are listed by date
+        return docs & self.view.live_set
 
     def title_docs(self, title: str, known: list[int] | None = None) -> list[int]:
         """Items with this exact title, plus items carrying the same paper's arXiv ID."""
@@ -291,13 +322,17 @@ class _Context:
             out[name] = [v for v in resolved if v]
         return out
 
+    @property
+    def has_query_filters(self) -> bool:
+        return bool(self._query_filters)
+
     def passes_query_filters(self, docnum: int) -> bool:
         facets = self.view.facets[docnum]
         for name, values in self._query_filters.items():
             if name == "date":
                 if not all(_in_range(facets["date"], _date_range(v, [])) for v in values):
                     return False
-            elif not values or not _matches(facets, name, set(values)):
+            elif not values or not _matches(facets.get(name), name, set(values)):
                 return False
         return True
 
@@ -373,8 +408,7 @@ def _in_range(date: str, bounds: tuple[str, str] | None) -> bool:
     return (not lo or date[: len(lo)] >= lo) and (not hi or date[: len(hi)] <= hi)
 
 
-def _matches(facets: dict, name: str, values: set[str]) -> bool:
-    value = facets.get(name)
+def _matches(value, name: str, values: set[str]) -> bool:
     if name in MULTI_VALUED:
         return any(v in values for v in value or ())
     if name == "venue" and value:
@@ -382,40 +416,45 @@ def _matches(facets: dict, name: str, values: set[str]) -> bool:
     return value in values
 
 
-def _facet(
-    view: IndexView,
-    docs: Iterable[int],
-    selections: dict[str, set[str]],
-    handle: IndexHandle,
-    limit: int,
-):
-    counts = {name: Counter() for name in FACET_NAMES}
-    final: list[int] = []
-    for docnum in docs:
-        facets = view.facets[docnum]
-        failed = [name for name, values in selections.items() if not _matches(facets, name, values)]
-        if len(failed) > 1:
-            continue
-        targets = failed if failed else FACET_NAMES
-        for name in targets:
-            value = facets.get(name)
-            if name in MULTI_VALUED:
-                counts[name].update(value or ())
-            elif value:
-                counts[name][value] += 1
-        if not failed:
-            final.append(docnum)
+def _facet(view: IndexView, docs: Set[int], selections: dict[str, set[str]], handle: IndexHandle, limit: int):
+    """The selected subset and every facet's counts, each facet counted as if its own
+    selection were removed (OR within a facet, AND across facets)."""
+    if not selections:
+        final = docs
+        if docs is view.live_set:
+            counts = view.cached("counts", lambda: {n: _count(view, n, docs) for n in FACET_NAMES})
+        else:
+            counts = {name: _count(view, name, docs) for name in FACET_NAMES}
+    else:
+        passing = {
+            name: {d for d in docs if _matches(view.columns[name][d], name, values)}
+            for name, values in selections.items()
+        }
+        final = set(docs).intersection(*passing.values())
+        counts = {}
+        for name in FACET_NAMES:
+            others = [p for n, p in passing.items() if n != name]
+            counts[name] = _count(view, name, set(docs).intersection(*others) if others else docs)
     out = {}
     for name in FACET_NAMES:
         selected = selections.get(name, set())
         ranked = sorted(counts[name].items(), key=lambda kv: (-kv[1], kv[0]))
-        if name in ("year",):
+        if name == "year":
             ranked = sorted(counts[name].items(), reverse=True)
-        shown = ranked[:limit] + [
-            (v, counts[name].get(v, 0)) for v in selected if v not in dict(ranked[:limit]) and v != "\0none"
-        ]
-        out[name] = [FacetValue(v, _label(name, v, handle), c, v in selected) for v, c in shown]
+        top = dict(ranked[:limit])
+        extra = [(v, counts[name].get(v, 0)) for v in selected if v not in top and v != "\0none"]
+        out[name] = [FacetValue(v, _label(name, v, handle), c, v in selected) for v, c in ranked[:limit] + extra]
     return final, out
+
+
+def _count(view: IndexView, name: str, docs: Iterable[int]) -> Counter:
+    column = view.columns[name]
+    if name in MULTI_VALUED:
+        return Counter(chain.from_iterable(column[d] for d in docs))
+    counts = Counter(column[d] for d in docs)
+    counts.pop("", None)
+    counts.pop(None, None)
+    return counts
 
 
 def _label(name: str, value: str, handle: IndexHandle) -> str:
@@ -426,21 +465,6 @@ def _label(name: str, value: str, handle: IndexHandle) -> str:
     if name == "has":
         return HAS_LABELS.get(value, value)
     return value
-
-
-def _sort(view: IndexView, docs: list[int], scores: dict[int, float], sort: str, ranked: bool) -> list[int]:
-    def date_key(d: int) -> str:
-        return view.facets[d]["date"]
-
-    if sort == "relevance" and ranked:
-        return sorted(docs, key=lambda d: (-scores.get(d, 0.0), _neg(date_key(d)), d))
-    if sort == "oldest":
-        return sorted(docs, key=lambda d: (date_key(d), d))
-    return sorted(docs, key=lambda d: (_neg(date_key(d)), d))
-
-
-def _neg(date: str) -> str:
-    return "".join(chr(0x10FFFF - ord(c)) for c in date)
 
 
 def _hit(view: IndexView, docnum: int, score: float, terms: highlight.Terms) -> Hit:

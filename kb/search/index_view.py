@@ -16,7 +16,8 @@ from kb import analysis, store
 from kb.companies import CompanyTable, cached_companies
 from kb.config import Config
 from kb.errors import IndexMissingError
-from kb.search.synonyms import Synonyms, cached_synonyms
+from kb.search.model import FACET_NAMES
+from kb.synonyms import Synonyms, cached_synonyms
 
 
 class IndexView:
@@ -34,7 +35,24 @@ class IndexView:
             column = reader.column_reader("facets")
             self.live = [n for n in range(reader.doc_count_all()) if not reader.is_deleted(n)]
             self.facets = {n: column[n] for n in self.live}
+        self.live_set = frozenset(self.live)
+        #: facet name → value per live docnum (tuples for multi-valued facets)
+        self.columns = {name: {n: f[name] for n, f in self.facets.items()} for name in (*FACET_NAMES, "date")}
+        self.newest = sorted(self.live, key=lambda n: (_desc(self.facets[n]["date"]), n))
+        self.oldest = sorted(self.live, key=lambda n: (self.facets[n]["date"], n))
+        #: docnum → place in newest-first / oldest-first order, to sort any subset cheaply
+        self.rank = {
+            "newest": {n: i for i, n in enumerate(self.newest)},
+            "oldest": {n: i for i, n in enumerate(self.oldest)},
+        }
         self.dates = sorted({f["date"] for f in self.facets.values() if f and f["date"]})
+        self._cache: dict = {}
+
+    def cached(self, key, compute):
+        """Per-generation memo for answers that depend only on the index (the browse page)."""
+        if key not in self._cache:
+            self._cache[key] = compute()
+        return self._cache[key]
 
     def searcher(self):
         s = getattr(self._local, "searcher", None)
@@ -74,6 +92,10 @@ class IndexHandle:
             if self._view is None or self._view.generation.name != gen.name:
                 self._view = IndexView(gen)
             return self._view
+
+
+def _desc(date: str) -> tuple[int, ...]:
+    return tuple(-ord(c) for c in date)
 
 
 def _mtime(path: Path) -> float:
