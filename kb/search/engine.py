@@ -130,6 +130,7 @@ class _Context:
         self.matched: Set[int] = frozenset()
         self._terms: set[str] = set()
         self._phrases: set[tuple[str, ...]] = set()
+        self._expanded_tokens: set[tuple[str, ...]] = set()  # the typed words and expansions so far
         self._query_filters = self._read_query_filters()
 
     # -- matching ---------------------------------------------------------------
@@ -181,6 +182,7 @@ class _Context:
         the concept terms added at index time; the company field when it names a company."""
         alternatives: list[Q.Query] = []
         tokens = analyze(word)
+        self._expanded_tokens.add(tuple(tokens))
         own = self._tokens_query(tokens, phrase=False)
         if own is not None:
             alternatives.append(own)
@@ -203,7 +205,8 @@ class _Context:
     def _note_expansion(self, text: str) -> None:
         """Report and highlight an expansion the index holds (the concept term did the search)."""
         tokens = tuple(analyze(text))
-        if tokens and self._indexed(tokens) and text not in self.expansions:
+        if tokens and tokens not in self._expanded_tokens and self._indexed(tokens):
+            self._expanded_tokens.add(tokens)
             self._expanded(text)
             self._mark(tokens, phrase=True)
 

@@ -7,6 +7,7 @@ found through synonyms are marked exactly where they stand.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from html import escape
 
 from kb.analysis import KbAnalyzer
@@ -25,7 +26,8 @@ class Terms:
         return bool(self.words or self.phrases)
 
 
-def _spans(text: str, terms: Terms) -> list[tuple[int, int]]:
+@lru_cache(maxsize=4096)
+def _spans(text: str, terms: Terms) -> tuple[tuple[int, int], ...]:
     spans = []
     at: dict[int, dict[str, tuple[int, int]]] = {}
     for tok in _analyzer(text, chars=True, positions=True, mode="index"):
@@ -43,18 +45,18 @@ def _spans(text: str, terms: Terms) -> list[tuple[int, int]]:
             merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
         else:
             merged.append((s, e))
-    return merged
+    return tuple(merged)
 
 
 def mark(text: str, terms: Terms) -> str:
     """The whole text, escaped, matches marked."""
-    return _render(text, _spans(text, terms) if terms else [], 0, len(text))
+    return _render(text, _spans(text, terms) if terms else (), 0, len(text))
 
 
 def snippet(text: str, terms: Terms, width: int = 160) -> str:
     """An escaped excerpt of about `width` characters around the densest matches."""
     text = " ".join(text.split())
-    spans = _spans(text, terms) if terms else []
+    spans = _spans(text, terms) if terms else ()
     if len(text) <= width:
         return _render(text, spans, 0, len(text))
     start = 0
@@ -69,7 +71,7 @@ def snippet(text: str, terms: Terms, width: int = 160) -> str:
     return ("…" if start else "") + _render(text, spans, start, end) + ("…" if end < len(text) else "")
 
 
-def _render(text: str, spans: list[tuple[int, int]], start: int, end: int) -> str:
+def _render(text: str, spans: tuple[tuple[int, int], ...], start: int, end: int) -> str:
     out, pos = [], start
     for s, e in spans:
         if e <= start or s >= end:
