@@ -37,7 +37,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("synonyms", str, str(DATA_DIR / "synonyms.yaml"), "cross-lingual synonym groups", True),
     Setting("host", str, "127.0.0.1", "`kb serve` address"),
     Setting("port", int, 8000, "`kb serve` port"),
-    Setting("threads", int, 8, "`kb serve` worker threads"),
+    Setting("workers", int, 0, "`kb serve` worker processes (0: one per core)"),
+    Setting("threads", int, 4, "`kb serve` threads per worker process"),
 )
 _BY_KEY = {s.key: s for s in SETTINGS}
 
@@ -52,6 +53,7 @@ class Config:
     synonyms: Path
     host: str
     port: int
+    workers: int
     threads: int
     source: Path | None = None
 
@@ -109,6 +111,8 @@ def _check(setting: Setting, value: Any, path: Path | None) -> Any:
             raise ConfigError(f"{where}key 'port' must be between 1 and 65535, got {value}")
         if setting.key == "threads" and not 0 < value <= 256:
             raise ConfigError(f"{where}key 'threads' must be between 1 and 256, got {value}")
+        if setting.key == "workers" and not 0 <= value <= 64:
+            raise ConfigError(f"{where}key 'workers' must be between 0 (one per core) and 64, got {value}")
         return value
     if setting.kind is str and isinstance(value, str):
         if setting.is_path and not value.strip():

@@ -51,11 +51,13 @@ def test_every_setting_has_help() -> None:
 
 @pytest.mark.parametrize(
     ("key", "text", "needle"),
-    [("companies", "companies: [a, b]\n", "'companies' must be a mapping"),
-     ("companies", "companies:\n  X: {aliases: [x]}\nproducts: {p: Y}\n", "unknown company 'Y'"),
-     ("userdict", "words: nope\n", "'words' must be a list"),
-     ("synonyms", "groups: [a, b]\n", "list of lists"),
-     ("synonyms", "groups: [unclosed\n", "synonym table")],
+    [
+        ("companies", "companies: [a, b]\n", "'companies' must be a mapping"),
+        ("companies", "companies:\n  X: {aliases: [x]}\nproducts: {p: Y}\n", "unknown company 'Y'"),
+        ("userdict", "words: nope\n", "'words' must be a list"),
+        ("synonyms", "groups: [a, b]\n", "list of lists"),
+        ("synonyms", "groups: [unclosed\n", "synonym table"),
+    ],
 )
 def test_bad_tables_are_clear_errors(tmp_path, key, text, needle) -> None:
     from kb.analysis import load_user_dictionary

@@ -9,8 +9,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 FORBIDDEN = {
-    "kb": ("flask", "markdown_it", "indexer", "web", "waitress", "nh3"),
-    "indexer": ("flask", "web", "waitress"),
+    "kb": ("flask", "markdown_it", "indexer", "web", "gunicorn", "nh3"),
+    "indexer": ("flask", "web", "gunicorn"),
     "web": ("indexer.build", "indexer.commands"),
 }
 

@@ -91,7 +91,7 @@ def http_json(url: str) -> dict:
 
 @contextlib.contextmanager
 def running_server(index: Path, cwd: Path, threads: int = 4) -> Iterator[str]:
-    """`kb serve` (waitress) on a free port of 127.0.0.1; yields its base URL."""
+    """`kb serve` (gunicorn) on a free port of 127.0.0.1; yields its base URL."""
     port = free_port()
     log = open(cwd / f"serve-{port}.log", "w+", encoding="utf-8")  # noqa: SIM115
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}

@@ -1,4 +1,4 @@
-"""`kb serve` for real: waitress in a subprocess, HTTP over 127.0.0.1, reindex while serving."""
+"""`kb serve` for real: gunicorn in a subprocess, HTTP over 127.0.0.1, reindex while serving."""
 
 from __future__ import annotations
 

@@ -1,8 +1,9 @@
-"""`kb serve [--host H] [--port P] [--threads N] [--debug]`: run the web front end.
+"""`kb serve [--host H] [--port P] [--workers N] [--threads N] [--debug]`: run the web front end.
 
-Serves with waitress (a production WSGI server); `--debug` uses Flask's reloading debug server
-instead. Starts even before `kb reindex` has run: pages then answer 503 with the way out, and
-the first reindex is picked up without a restart.
+Serves with gunicorn (a production pre-fork WSGI server): one worker process per core, each
+with a few threads, so page rendering uses every core despite the GIL; `--debug` uses Flask's
+reloading debug server instead. Starts even before `kb reindex` has run: pages then answer 503
+with the way out, and each worker picks up every reindex without a restart.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from kb.config import Config
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", metavar="ADDR", help="address to listen on (default: config host)")
     parser.add_argument("--port", type=int, metavar="PORT", help="port (default: config port)")
-    parser.add_argument("--threads", type=int, metavar="N", help="worker threads (default: config threads)")
+    parser.add_argument("--workers", type=int, metavar="N", help="worker processes (default: config workers)")
+    parser.add_argument("--threads", type=int, metavar="N", help="threads per worker (default: config threads)")
     parser.add_argument("--debug", action="store_true", help="Flask debug server with reloader (development only)")
 
 
@@ -27,27 +29,22 @@ def run(args: argparse.Namespace) -> int:
     from web.app import create_app
 
     config = load(args)
-    config = config.replace(host=args.host, port=args.port, threads=args.threads)
+    config = config.replace(host=args.host, port=args.port, threads=args.threads, workers=args.workers)
     if not 0 < config.port < 65536:
         raise ConfigError(f"--port must be between 1 and 65535, got {config.port}")
     if not 0 < config.threads <= 256:
         raise ConfigError(f"--threads must be between 1 and 256, got {config.threads}")
+    if not 0 <= config.workers <= 64:
+        raise ConfigError(f"--workers must be between 0 (one per core) and 64, got {config.workers}")
     app = create_app(config, debug=args.debug)
     if os.environ.get("WERKZEUG_RUN_MAIN") != "true":  # once, not again in the reloader's child
         _announce(config)
     if args.debug:
         app.run(host=config.host, port=config.port, debug=True, threaded=True)
     else:
-        from waitress import serve
+        from web.server import serve
 
-        serve(
-            app,
-            host=config.host,
-            port=config.port,
-            threads=config.threads,
-            ident="kb",
-            clear_untrusted_proxy_headers=True,
-        )
+        serve(app, config)
     return 0
 
 

@@ -1,0 +1,43 @@
+"""Running the Flask app under gunicorn, configured from kb's Config (no gunicorn.conf.py)."""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+from gunicorn.app.base import BaseApplication
+
+from kb.config import Config
+
+
+class _Gunicorn(BaseApplication):
+    def __init__(self, app: Flask, options: dict) -> None:
+        self._app, self._options = app, options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self._options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Flask:
+        return self._app
+
+
+def serve(app: Flask, config: Config) -> None:
+    """Serve `app` until interrupted: `workers` processes (0 = one per core) × `threads`."""
+    host = f"[{config.host}]" if ":" in config.host else config.host
+    options = {
+        "bind": f"{host}:{config.port}",
+        "workers": config.workers or os.cpu_count() or 1,
+        "threads": config.threads,
+        "worker_class": "gthread",
+        "timeout": 60,
+        "graceful_timeout": 10,
+        "keepalive": 5,
+        "accesslog": None,
+        "errorlog": "-",
+        "loglevel": "warning",
+        "proc_name": "kb-serve",
+        "forwarded_allow_ips": "127.0.0.1",
+    }
+    _Gunicorn(app, options).run()
