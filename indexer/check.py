@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from indexer.parse import parse_issue
-from kb.identifiers import normalize_arxiv, normalize_repo, title_key
+from kb.identifiers import normalize_arxiv, normalize_repo
 from kb.search.index_view import IndexHandle, IndexView
 
 _DRAFT_RE = re.compile(r"^(#{1,2} |\s{0,3}- \[)", re.MULTILINE)
@@ -93,16 +93,7 @@ def _check_draft(view: IndexView, handle: IndexHandle, text: str) -> CheckReport
 
 
 def _lookup(view: IndexView, entry: Entry, skip_date: str = "") -> Entry:
-    if entry.kind == "arxiv":
-        docs = set(view.docnums("arxiv", entry.value))
-    elif entry.kind == "repo":
-        docs = set(view.docnums("repo", entry.value))
-    else:
-        docs = set(view.docnums("title_key", title_key(entry.value)))
-        for docnum in list(docs):
-            for ident in view.record(docnum).get("arxiv_ids", []):
-                docs.update(view.docnums("arxiv", ident))
-    records = [view.record(d) for d in docs]
+    records = [view.record(d) for d in view.identifier_docs(entry.kind, entry.value)]
     records = [r for r in records if not skip_date or r["date"] != skip_date]
     entry.covered = sorted((_brief(r) for r in records), key=lambda r: (r["date"], r["position"]))
     return entry

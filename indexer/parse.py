@@ -76,7 +76,7 @@ def parse_issue(name: str, text: str, companies: CompanyTable) -> Issue:
     """Parse one issue file's text (already decoded, '\\n' line ends)."""
     lines = text.split("\n")
     issue = Issue(source_file=name)
-    body = _blank_front_matter(lines)
+    body = blank_front_matter(lines)
     walker = _Walker(issue, lines, companies)
     for block in _blocks(_md.parse("\n".join(body))):
         walker.feed(block)
@@ -85,7 +85,8 @@ def parse_issue(name: str, text: str, companies: CompanyTable) -> Issue:
     return issue
 
 
-def _blank_front_matter(lines: list[str]) -> list[str]:
+def blank_front_matter(lines: list[str]) -> list[str]:
+    """Replace a Jekyll `---` front-matter block with blank lines (line numbers unchanged)."""
     if lines and lines[0].strip() == "---":
         for i in range(1, min(len(lines), 40)):
             if lines[i].strip() in ("---", "..."):

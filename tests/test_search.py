@@ -197,7 +197,7 @@ def test_typo_is_corrected_against_words_as_written(sample_handle) -> None:
 
 
 def test_facet_values_typed_by_users_resolve(sample_handle) -> None:
-    from kb.search.engine import resolve_facet_value
+    from kb.search.facets import resolve_facet_value
 
     assert resolve_facet_value(sample_handle, "company", "华为") == "Huawei"
     assert resolve_facet_value(sample_handle, "section", "论文") == "paper"

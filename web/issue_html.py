@@ -17,6 +17,8 @@ import nh3
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from indexer.parse import blank_front_matter
+
 _md = MarkdownIt("commonmark", {"html": True}).enable("table")
 
 ALLOWED_TAGS = frozenset(
@@ -83,15 +85,6 @@ def render_issue(
             token.children = _linkify(token.children)
             _rewrite_links(token.children, issue_href)
     return sanitize(_md.renderer.render(tokens, _md.options, {}))
-
-
-def blank_front_matter(lines: list[str]) -> list[str]:
-    """Replace a Jekyll `---` front-matter block with blank lines (line numbers unchanged)."""
-    if lines and lines[0].strip() == "---":
-        for i in range(1, min(len(lines), 40)):
-            if lines[i].strip() in ("---", "..."):
-                return [""] * (i + 1) + lines[i + 1 :]
-    return lines
 
 
 # -- anchors ------------------------------------------------------------------------------

@@ -10,40 +10,28 @@ from __future__ import annotations
 
 import heapq
 from collections import Counter
-from collections.abc import Iterable, Set
-from itertools import chain
+from collections.abc import Set
 
 from whoosh import query as Q
 
 from kb.analysis import analyze, normalize_word
 from kb.errors import QueryError
 from kb.identifiers import title_key
-from kb.records import SECTION_LABELS, section_from_user
 from kb.schema import PHRASE_FIELD, TEXT_FIELDS
 from kb.search import highlight
+from kb.search.facets import count_facets, date_range, in_range, matches, resolve_facet_value
 from kb.search.index_view import IndexHandle, IndexView
 from kb.search.model import (
     FACET_NAMES,
     FACETS,
     MAX_PER_PAGE,
     SORTS,
-    FacetValue,
     Hit,
     SearchRequest,
     SearchResult,
 )
 from kb.search.querylang import ParsedQuery, parse_query
 
-MULTI_VALUED = frozenset({"company", "has"})
-HAS_LABELS = {"arxiv": "有 arXiv 论文", "code": "有代码"}
-_HAS_ALIASES = {
-    "arxiv": "arxiv",
-    "论文": "arxiv",
-    "paper": "arxiv",
-    "code": "code",
-    "代码": "code",
-    "github": "code",
-}
 FACET_LIMIT = 30
 FACET_LABELS = dict(FACETS)
 EXPANSION_BOOST = 0.5  # a synonym or alias counts half as much as the word the user typed
@@ -59,7 +47,7 @@ def search(handle: IndexHandle, request: SearchRequest, *, facet_limit: int = FA
     if ctx.has_query_filters:
         docs = {d for d in docs if ctx.passes_query_filters(d)}
     selections = ctx.selections(request.filters)
-    final, facets = _facet(view, docs, selections, handle, facet_limit)
+    final, facets = count_facets(view, docs, selections, handle, facet_limit)
     page_docs, scores = _page(view, ctx, final, request)
     terms = ctx.highlight_terms()
     hits = [_hit(view, d, scores.get(d, 0.0), terms) for d in page_docs]
@@ -257,45 +245,28 @@ class _Context:
                 kept.append(repo)
         self.parsed.repos = kept
 
-    def _exact_title(self) -> list[int] | None:
+    def _exact_title(self) -> str | None:
+        """The query itself when it is an exact title some item carries."""
         parsed = self.parsed
         if parsed.excluded or parsed.phrases and parsed.words:
             return None
         text = " ".join(parsed.words + parsed.phrases)
         key = title_key(text)
-        if len(key) < 8:
-            return None
-        docs = self.view.docnums("title_key", key)
-        return docs or None
+        return text if len(key) >= 8 and self.view.docnums("title_key", key) else None
 
-    def _identifier_docs(self, exact: list[int] | None) -> dict[int, float]:
-        groups: list[set[int]] = []
-        for ident in self.parsed.arxiv:
-            self.identifiers.append(f"arxiv:{ident}")
-            groups.append(set(self.view.docnums("arxiv", ident)))
-        for repo in self.parsed.repos:
-            self.identifiers.append(f"repo:{repo}")
-            groups.append(set(self.view.docnums("repo", repo)))
-        titles = list(self.parsed.titles)
-        if exact is not None:
-            titles.append(" ".join(self.parsed.words + self.parsed.phrases))
-        for title in titles:
-            self.identifiers.append(f"title:{title}")
-            groups.append(set(self.title_docs(title, exact if title not in self.parsed.titles else None)))
+    def _identifier_docs(self, exact: str | None) -> set[int]:
+        """Items carrying every identifier of the query (arXiv IDs, repos, titles)."""
+        wanted = [("arxiv", i) for i in self.parsed.arxiv] + [("repo", r) for r in self.parsed.repos]
+        wanted += [("title", t) for t in self.parsed.titles + ([exact] if exact else [])]
+        groups = []
+        for kind, value in wanted:
+            self.identifiers.append(f"{kind}:{value}")
+            groups.append(self.view.identifier_docs(kind, value))
         docs = set.intersection(*groups) if groups else set()
-        extra_words = [] if exact is not None else self.parsed.words + self.parsed.phrases
-        if extra_words and docs:
+        if exact is None and (self.parsed.words or self.parsed.phrases) and docs:
             docs &= self._text_search(self.parsed.words)
             self.query = None  # identifier answers are listed by date
         return docs & self.view.live_set
-
-    def title_docs(self, title: str, known: list[int] | None = None) -> list[int]:
-        """Items with this exact title, plus items carrying the same paper's arXiv ID."""
-        docs = set(known if known is not None else self.view.docnums("title_key", title_key(title)))
-        for docnum in list(docs):
-            for ident in self.view.record(docnum).get("arxiv_ids", []):
-                docs.update(self.view.docnums("arxiv", ident))
-        return sorted(docs)
 
     # -- typo tolerance ---------------------------------------------------------------
     def _corrected_words(self, words: list[str]) -> list[str] | None:
@@ -319,7 +290,7 @@ class _Context:
         out: dict[str, list[str]] = {}
         for name, values in self.parsed.filters.items():
             if name == "date":
-                out["date"] = [v for v in values if _date_range(v, self.notices)]
+                out["date"] = [v for v in values if date_range(v, self.notices)]
                 continue
             resolved = [self._facet_value(name, v) for v in values]
             out[name] = [v for v in resolved if v]
@@ -333,9 +304,9 @@ class _Context:
         facets = self.view.facets[docnum]
         for name, values in self._query_filters.items():
             if name == "date":
-                if not all(_in_range(facets["date"], _date_range(v, [])) for v in values):
+                if not all(in_range(facets["date"], date_range(v, [])) for v in values):
                     return False
-            elif not values or not _matches(facets.get(name), name, set(values)):
+            elif not values or not matches(facets.get(name), name, set(values)):
                 return False
         return True
 
@@ -360,25 +331,6 @@ class _Context:
         return highlight.Terms(frozenset(self._terms), frozenset(self._phrases))
 
 
-def resolve_facet_value(handle: IndexHandle, name: str, raw: str) -> str | None:
-    """The stored value for what a user typed for facet `name` (华为 → Huawei, 论文 → paper,
-    代码 → code, CVPR 2020 → CVPR2020); None when it cannot be one."""
-    raw = raw.strip()
-    if not raw:
-        return None
-    if name == "section":
-        return section_from_user(raw)
-    if name == "company":
-        return handle.companies.resolve(raw)
-    if name == "has":
-        return _HAS_ALIASES.get(raw.lower())
-    if name == "year":
-        return raw if raw.isdigit() and len(raw) == 4 else None
-    if name == "venue":
-        return raw.replace(" ", "")
-    return raw
-
-
 def _closest_term(reader, token: str) -> str | None:
     best, best_freq = None, 0
     maxdist = 1 if len(token) <= 6 else 2
@@ -392,82 +344,6 @@ def _closest_term(reader, token: str) -> str | None:
             if freq > best_freq:
                 best, best_freq = term, freq
     return best
-
-
-def _date_range(value: str, notices: list[str]) -> tuple[str, str] | None:
-    lo, sep, hi = value.partition("..")
-    lo, hi = lo.strip(), (hi.strip() if sep else lo.strip())
-    ok = all(not part or (part[:4].isdigit() and len(part) in (4, 7, 10)) for part in (lo, hi))
-    if not ok or not (lo or hi):
-        notices.append(f"看不懂日期 {value!r}，请写 2020、2020-01 或 2020-01..2020-06 (date filter not understood)")
-        return None
-    return lo, hi
-
-
-def _in_range(date: str, bounds: tuple[str, str] | None) -> bool:
-    if bounds is None:
-        return True
-    lo, hi = bounds
-    return (not lo or date[: len(lo)] >= lo) and (not hi or date[: len(hi)] <= hi)
-
-
-def _matches(value, name: str, values: set[str]) -> bool:
-    if name in MULTI_VALUED:
-        return any(v in values for v in value or ())
-    if name == "venue" and value:
-        return value in values or any(value.startswith(v) for v in values)
-    return value in values
-
-
-def _facet(view: IndexView, docs: Set[int], selections: dict[str, set[str]], handle: IndexHandle, limit: int):
-    """The selected subset and every facet's counts, each facet counted as if its own
-    selection were removed (OR within a facet, AND across facets)."""
-    if not selections:
-        final = docs
-        if docs is view.live_set:
-            counts = view.cached("counts", lambda: {n: _count(view, n, docs) for n in FACET_NAMES})
-        else:
-            counts = {name: _count(view, name, docs) for name in FACET_NAMES}
-    else:
-        passing = {
-            name: {d for d in docs if _matches(view.columns[name][d], name, values)}
-            for name, values in selections.items()
-        }
-        final = set(docs).intersection(*passing.values())
-        counts = {}
-        for name in FACET_NAMES:
-            others = [p for n, p in passing.items() if n != name]
-            counts[name] = _count(view, name, set(docs).intersection(*others) if others else docs)
-    out = {}
-    for name in FACET_NAMES:
-        selected = selections.get(name, set())
-        ranked = sorted(counts[name].items(), key=lambda kv: (-kv[1], kv[0]))
-        if name == "year":
-            ranked = sorted(counts[name].items(), reverse=True)
-        top = dict(ranked[:limit])
-        extra = [(v, counts[name].get(v, 0)) for v in selected if v not in top and v != "\0none"]
-        out[name] = [FacetValue(v, _label(name, v, handle), c, v in selected) for v, c in ranked[:limit] + extra]
-    return final, out
-
-
-def _count(view: IndexView, name: str, docs: Iterable[int]) -> Counter:
-    column = view.columns[name]
-    if name in MULTI_VALUED:
-        return Counter(chain.from_iterable(column[d] for d in docs))
-    counts = Counter(column[d] for d in docs)
-    counts.pop("", None)
-    counts.pop(None, None)
-    return counts
-
-
-def _label(name: str, value: str, handle: IndexHandle) -> str:
-    if name == "section":
-        return SECTION_LABELS.get(value, value)
-    if name == "company":
-        return handle.companies.label(value)
-    if name == "has":
-        return HAS_LABELS.get(value, value)
-    return value
 
 
 def _hit(view: IndexView, docnum: int, score: float, terms: highlight.Terms) -> Hit:

@@ -16,6 +16,7 @@ from kb import analysis, store
 from kb.companies import CompanyTable, cached_companies
 from kb.config import Config
 from kb.errors import IndexMissingError
+from kb.identifiers import title_key
 from kb.search.model import FACET_NAMES
 from kb.synonyms import Synonyms, cached_synonyms
 
@@ -62,6 +63,17 @@ class IndexView:
 
     def record(self, docnum: int) -> dict:
         return self.searcher().stored_fields(docnum)["record"]
+
+    def identifier_docs(self, kind: str, value: str) -> set[int]:
+        """Items carrying an identifier exactly: `arxiv` ID, `repo`, or `title` (whose match
+        also brings the items that carry only the same paper's arXiv ID)."""
+        if kind in ("arxiv", "repo"):
+            return set(self.docnums(kind, value))
+        docs = set(self.docnums("title_key", title_key(value)))
+        for docnum in list(docs):
+            for ident in self.record(docnum).get("arxiv_ids", []):
+                docs.update(self.docnums("arxiv", ident))
+        return docs
 
     def docnums(self, field: str, value: str) -> list[int]:
         """Live documents whose `field` holds the exact term `value`."""

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from flask import Blueprint, render_template, request
 
-from kb.search.engine import resolve_facet_value, search
+from kb.search.engine import search
+from kb.search.facets import resolve_facet_value
 from kb.search.model import FACETS, FacetValue, SearchResult
 from web.chart import histogram_chart
 from web.context import index_handle
