@@ -38,8 +38,11 @@ def main() -> None:
     results = {"archive_kb": round(len(text.encode()) / 1024)}
     for name, cut in (("jieba", jieba.lcut), ("rjieba", engine.cut)):
         best = min(_timed(cut, lines) for _ in range(3))
-        results[name] = {"load_s": round(load_seconds(name), 3), "cut_s": round(best, 3),
-                         "kb_per_s": round(results["archive_kb"] / best)}
+        results[name] = {
+            "load_s": round(load_seconds(name), 3),
+            "cut_s": round(best, 3),
+            "kb_per_s": round(results["archive_kb"] / best),
+        }
     same = sum(jieba.lcut(line) == engine.cut(line) for line in lines)
     results["identical_lines"] = f"{same}/{len(lines)}"
     cjk = [line for line in lines if any("\u4e00" <= ch <= "\u9fff" for ch in line)]

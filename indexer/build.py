@@ -9,6 +9,7 @@ schema, analyzer, parser or tables changes, the whole archive is rebuilt.
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import sys
 import time
@@ -72,7 +73,6 @@ def reindex(
     files = issue_files(archive)
     companies = load_companies(config.companies)
     analysis.configure(analysis.load_user_dictionary(config.userdict))
-    synonyms = load_synonyms(config.synonyms)
     print_ = fingerprint(config.companies, config.userdict, config.synonyms, *_PARSER_SOURCES)
     with store.writer_lock(config.index, wait=wait, on_wait=on_wait):
         live = store.current_generation(config.index)
@@ -91,7 +91,7 @@ def reindex(
             return result
         gen = store.new_generation(config.index)
         try:
-            tables = (companies, synonyms)
+            tables = (companies, load_synonyms(config.synonyms))
             manifest_files = _write(gen, live, full, sources, plan, old_files, tables, progress)
             store.publish(
                 gen,
@@ -148,7 +148,14 @@ def _write(gen, live, full, sources, plan, old_files, tables, progress) -> dict:
         manifest_files: dict = {}
     else:
         shutil.rmtree(gen.path)
-        shutil.copytree(live.path, gen.path, ignore=shutil.ignore_patterns(store.MANIFEST, "*.lock"))
+        # Whoosh never rewrites a file it has written (deletions live in the new TOC), so the
+        # new generation can share the live one's segment files through hard links.
+        shutil.copytree(
+            live.path,
+            gen.path,
+            ignore=shutil.ignore_patterns(store.MANIFEST, "*.lock", "*WRITELOCK*"),
+            copy_function=_link_or_copy,
+        )
         ix = whoosh_index.open_dir(gen.path)
         manifest_files = {k: v for k, v in old_files.items() if k not in plan.removed}
     writer = ix.writer(limitmb=256)
@@ -179,6 +186,13 @@ def _write(gen, live, full, sources, plan, old_files, tables, progress) -> dict:
         writer.cancel()
         raise
     return dict(sorted(manifest_files.items()))
+
+
+def _link_or_copy(src: str, dst: str) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:  # another file system, or links not allowed
+        shutil.copy2(src, dst)
 
 
 def _parse(src, companies: CompanyTable) -> Issue | None:

@@ -179,3 +179,27 @@ def test_bad_git_url_is_a_clear_error(tmp_path) -> None:
         text=True,
     )
     assert out.returncode == 1 and "git failed" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_incremental_reindex_leaves_the_previous_generation_untouched(tmp_path, archive) -> None:
+    import hashlib
+
+    config = make_config(tmp_path, archive)
+    reindex(config)
+    old = store.current_generation(config.index)
+
+    def digest() -> dict[str, str]:
+        return {p.name: hashlib.sha1(p.read_bytes()).hexdigest() for p in old.path.iterdir() if p.is_file()}
+
+    before, count = digest(), len(all_records(config))
+    (archive / "2022-01-10.md").write_text(
+        (archive / "2022-01-10.md").read_text(encoding="utf-8") + "\n", encoding="utf-8"
+    )
+    (archive / "2022-02-14.md").unlink()
+    result = reindex(config)
+    assert result.updated == 1 and result.removed == 1
+    assert digest() == before  # shared (hard-linked) segment files were not rewritten
+    from whoosh import index as whoosh_index
+
+    with whoosh_index.open_dir(str(old.path)).searcher() as searcher:
+        assert searcher.doc_count() == count > len(all_records(config))
