@@ -203,3 +203,37 @@ def test_incremental_reindex_leaves_the_previous_generation_untouched(tmp_path, 
 
     with whoosh_index.open_dir(str(old.path)).searcher() as searcher:
         assert searcher.doc_count() == count > len(all_records(config))
+
+
+def test_a_second_reindex_process_waits_then_exits_clearly(tmp_path, archive) -> None:
+    make_config(tmp_path, archive)
+    cfg = str(tmp_path / "kb.yaml")
+    with store.writer_lock(make_config(tmp_path, archive).index):
+        out = subprocess.run(KB + ["reindex", "--config", cfg], capture_output=True, text=True, timeout=60)
+        assert out.returncode == 4 and "another `kb reindex`" in out.stderr and "Traceback" not in out.stderr
+        out = subprocess.run(
+            KB + ["reindex", "--config", cfg, "--wait", "0.5"], capture_output=True, text=True, timeout=60
+        )
+        assert out.returncode == 4 and "waiting for another kb reindex" in out.stderr
+
+
+def test_progress_is_shown_on_a_terminal(tmp_path, archive) -> None:
+    import pty
+
+    make_config(tmp_path, archive)
+    pid, fd = pty.fork()
+    if pid == 0:  # the child runs kb with a terminal as its stdout and stderr
+        os.execv(sys.executable, KB + ["reindex", "--config", str(tmp_path / "kb.yaml")])
+    chunks = []
+    while True:
+        try:
+            data = os.read(fd, 4096)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.waitpid(pid, 0)
+    text = b"".join(chunks).decode("utf-8", "replace")
+    assert "indexing 1/4" in text and "indexing 4/4" in text
+    assert "full rebuild: 4 added" in text
