@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import socket
 
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
 from kb.config import Config
+from kb.errors import KbError
 
 
 class _Gunicorn(BaseApplication):
@@ -23,8 +25,23 @@ class _Gunicorn(BaseApplication):
         return self._app
 
 
+def check_address(config: Config) -> None:
+    """KbError now, rather than gunicorn's five retries, when the address cannot be bound."""
+    family = socket.AF_INET6 if ":" in config.host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((config.host, config.port))
+        except OSError as exc:
+            raise KbError(
+                f"cannot listen on {config.host}:{config.port}: {exc.strerror} "
+                "(another kb serve? choose another --port)"
+            ) from None
+
+
 def serve(app: Flask, config: Config) -> None:
     """Serve `app` until interrupted: `workers` processes (0 = one per core) × `threads`."""
+    check_address(config)
     host = f"[{config.host}]" if ":" in config.host else config.host
     options = {
         "bind": f"{host}:{config.port}",

@@ -127,7 +127,7 @@ def test_serve_before_reindex_is_friendly_then_picks_the_index_up(tmp_path):
 def test_serve_help_and_bad_port(tmp_path):
     help_text = subprocess.run(kb_command("serve", "--help"), capture_output=True, text=True, timeout=60, cwd=tmp_path)
     assert help_text.returncode == 0
-    for option in ("--host", "--port", "--threads", "--debug", "--index"):
+    for option in ("--host", "--port", "--workers", "--threads", "--debug", "--index"):
         assert option in help_text.stdout
     bad = subprocess.run(
         kb_command("serve", "--port", "70000", "--index", tmp_path / "i"),
@@ -139,3 +139,21 @@ def test_serve_help_and_bad_port(tmp_path):
     assert bad.returncode != 0
     assert "--port must be between 1 and 65535" in bad.stderr
     assert "Traceback" not in bad.stderr
+
+
+def test_serve_on_a_port_in_use_is_a_clear_error(tmp_path):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        out = subprocess.run(
+            kb_command("serve", "--port", str(port), "--index", tmp_path / "i"),
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd=tmp_path,
+        )
+    assert out.returncode == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in out.stderr and "Traceback" not in out.stderr
