@@ -54,3 +54,14 @@ def test_character_offsets_point_at_the_word() -> None:
     text = "端侧推理引擎MNN发布"
     for tok in KbAnalyzer()(text, chars=True, mode="index"):
         assert text[tok.startchar : tok.endchar].lower().startswith(tok.text[:1].lower())
+
+
+def test_jieba_is_loaded_once_per_process(tmp_path) -> None:
+    from conftest import SAMPLE, make_config
+
+    from indexer.build import reindex
+    from kb import analysis
+
+    engine = analysis._engine()
+    reindex(make_config(tmp_path, SAMPLE))
+    assert analysis._engine() is engine  # the dictionary load is not paid per document or per run
