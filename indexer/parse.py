@@ -20,7 +20,7 @@ from indexer.inline import plain
 from indexer.items import ItemFields, parse_item, parse_warmup, warmup_prefix_company
 from indexer.problems import ParseWarning
 from kb.companies import CompanyTable
-from kb.identifiers import title_key
+from kb.identifiers import arxiv_matches, title_key
 from kb.records import Link, Record, section_code
 
 _DATE_RE = re.compile(r"(20\d{2})[-_.]?(\d{2})[-_.]?(\d{2})")
@@ -354,7 +354,9 @@ def _assign_ids(issue: Issue) -> None:
 def item_key(record: Record) -> str:
     """What identifies an item across edits of its issue: arXiv ID, repo, URL, else title."""
     if record.arxiv_ids and record.section in ("paper", "news", "blog", "other"):
-        return "arxiv:" + record.arxiv_ids[0]
+        on_first_line = [i for i, _ in arxiv_matches(record.raw.split("\n", 1)[0], bare=True)]
+        primary = next((i for i in on_first_line if i in record.arxiv_ids), record.arxiv_ids[0])
+        return "arxiv:" + primary
     if record.repos and record.section == "code":
         return "repo:" + record.repos[0]
     if record.url:

@@ -3,25 +3,9 @@
 from __future__ import annotations
 
 import os
-import shutil
-from pathlib import Path
 
 import pytest
-
-from kb.config import load_config
-
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "data" / "sample"
-ARCHIVE = ROOT.parent / "shared" / "archive"
-
-
-def make_config(tmp: Path, archive: Path | None = None, **extra):
-    """A kb.yaml in `tmp` with the index inside `tmp` (built-in tables)."""
-    lines = [f"archive: {archive or SAMPLE}", f"index: {tmp / 'index'}"]
-    lines += [f"{k}: {v}" for k, v in extra.items()]
-    path = tmp / "kb.yaml"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return load_config(path)
+from kbtest import ARCHIVE, make_config
 
 
 @pytest.fixture
@@ -55,8 +39,3 @@ def archive_dir():
     if os.environ.get("CI"):
         pytest.fail(f"archive tier: {ARCHIVE} is missing in CI")
     pytest.skip(f"archive tier skipped: {ARCHIVE} not found (clone sits outside the workplace)")
-
-
-def copy_tree(src: Path, dst: Path) -> Path:
-    shutil.copytree(src, dst)
-    return dst

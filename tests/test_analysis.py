@@ -57,7 +57,7 @@ def test_character_offsets_point_at_the_word() -> None:
 
 
 def test_jieba_is_loaded_once_per_process(tmp_path) -> None:
-    from conftest import SAMPLE, make_config
+    from kbtest import SAMPLE, make_config
 
     from indexer.build import reindex
     from kb import analysis

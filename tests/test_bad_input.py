@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE, make_config
+from kbtest import SAMPLE, make_config
 
 from indexer.build import reindex
 from indexer.source import MAX_FILE_BYTES

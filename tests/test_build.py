@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE, make_config
+from kbtest import SAMPLE, make_config
 
 from indexer.build import reindex
 from kb import store

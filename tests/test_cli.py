@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import SAMPLE
+from kbtest import SAMPLE
 
 from kb.cli import COMMANDS
 from kb.records import EXPORT_KEYS

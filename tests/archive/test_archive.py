@@ -7,7 +7,7 @@ import re
 from collections import Counter
 
 import pytest
-from conftest import make_config
+from kbtest import make_config
 
 from indexer.build import reindex
 from indexer.check import check_text
