@@ -8,11 +8,6 @@ import pytest
 from kbtest import ARCHIVE, make_config
 
 
-@pytest.fixture
-def config(tmp_path):
-    return make_config(tmp_path)
-
-
 @pytest.fixture(scope="session")
 def sample_config(tmp_path_factory):
     """A real index of data/sample on disk, built once per test session."""
