@@ -77,7 +77,7 @@ def reindex(
     with store.writer_lock(config.index, wait=wait, on_wait=on_wait):
         live = store.current_generation(config.index)
         old = live.manifest() if live else {}
-        full = full or live is None or old.get("fingerprint") != print_
+        full = full or live is None or old.get("fingerprint") != print_ or not _readable(live)
         old_files: dict = {} if full else old.get("files", {})
         sources = {s.name: s for s in (read_source(archive, p) for p in files)}
         result = ReindexResult(full=full)
@@ -186,6 +186,16 @@ def _write(gen, live, full, sources, plan, old_files, tables, progress) -> dict:
         writer.cancel()
         raise
     return dict(sorted(manifest_files.items()))
+
+
+def _readable(gen: store.Generation) -> bool:
+    """Whether the live generation opens (a damaged one is rebuilt in full, not patched)."""
+    try:
+        with whoosh_index.open_dir(str(gen.path)).reader() as reader:
+            reader.doc_count()
+        return True
+    except Exception:  # noqa: BLE001 - any failure to read means: rebuild
+        return False
 
 
 def _link_or_copy(src: str, dst: str) -> None:

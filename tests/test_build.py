@@ -237,3 +237,14 @@ def test_progress_is_shown_on_a_terminal(tmp_path, archive) -> None:
     text = b"".join(chunks).decode("utf-8", "replace")
     assert "indexing 1/4" in text and "indexing 4/4" in text
     assert "full rebuild: 4 added" in text
+
+
+def test_a_damaged_live_index_is_rebuilt_in_full(tmp_path, archive) -> None:
+    config = make_config(tmp_path, archive)
+    reindex(config)
+    live = store.current_generation(config.index)
+    for toc in live.path.glob("_MAIN_*.toc"):
+        toc.write_bytes(b"garbage")
+    result = reindex(config)
+    assert result.full and result.added == 4
+    assert len(all_records(config)) > 40
