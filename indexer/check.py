@@ -99,19 +99,10 @@ def _lookup(view: IndexView, entry: Entry, skip_date: str = "") -> Entry:
     return entry
 
 
+#: What a coverage answer shows of each earlier item: where it was and how to reach it.
+BRIEF_KEYS = ("id", "date", "section", "section_title", "position", "title", "url", "outlet")
+BRIEF_KEYS += ("arxiv_ids", "repos", "source_file", "line_start")
+
+
 def _brief(record: dict[str, Any]) -> dict[str, Any]:
-    keys = (
-        "id",
-        "date",
-        "section",
-        "section_title",
-        "position",
-        "title",
-        "url",
-        "outlet",
-        "arxiv_ids",
-        "repos",
-        "source_file",
-        "line_start",
-    )
-    return {k: record[k] for k in keys}
+    return {k: record[k] for k in BRIEF_KEYS}
