@@ -22,8 +22,8 @@ from kb.search import highlight
 from kb.search.facets import count_facets, date_range, in_range, matches, resolve_facet_value
 from kb.search.index_view import IndexHandle, IndexView
 from kb.search.model import (
+    FACET_LABELS,
     FACET_NAMES,
-    FACETS,
     MAX_PER_PAGE,
     SORTS,
     Hit,
@@ -33,7 +33,6 @@ from kb.search.model import (
 from kb.search.querylang import ParsedQuery, parse_query
 
 FACET_LIMIT = 30
-FACET_LABELS = dict(FACETS)
 EXPANSION_BOOST = 0.5  # a synonym or alias counts half as much as the word the user typed
 
 
@@ -286,11 +285,12 @@ class _Context:
         return out if changed else None
 
     # -- filters -----------------------------------------------------------------
-    def _read_query_filters(self) -> dict[str, list[str]]:
-        out: dict[str, list[str]] = {}
+    def _read_query_filters(self) -> dict[str, list]:
+        """Facet values resolved, date ranges parsed: once per search, not per document."""
+        out: dict[str, list] = {}
         for name, values in self.parsed.filters.items():
             if name == "date":
-                out["date"] = [v for v in values if date_range(v, self.notices)]
+                out["date"] = [b for b in (date_range(v, self.notices) for v in values) if b]
                 continue
             resolved = [self._facet_value(name, v) for v in values]
             out[name] = [v for v in resolved if v]
@@ -304,7 +304,7 @@ class _Context:
         facets = self.view.facets[docnum]
         for name, values in self._query_filters.items():
             if name == "date":
-                if not all(in_range(facets["date"], date_range(v, [])) for v in values):
+                if not all(in_range(facets["date"], bounds) for bounds in values):
                     return False
             elif not values or not matches(facets.get(name), name, set(values)):
                 return False
@@ -334,15 +334,14 @@ class _Context:
 def _closest_term(reader, token: str) -> str | None:
     best, best_freq = None, 0
     maxdist = 1 if len(token) <= 6 else 2
-    for field in ("spell",):
-        try:
-            candidates = list(reader.terms_within(field, token, maxdist, prefix=1))
-        except Exception:  # noqa: BLE001 - a field with no terms
-            continue
-        for term in candidates:
-            freq = reader.doc_frequency(field, term)
-            if freq > best_freq:
-                best, best_freq = term, freq
+    try:
+        candidates = list(reader.terms_within("spell", token, maxdist, prefix=1))
+    except Exception:  # noqa: BLE001 - an index with no spelling words
+        return None
+    for term in candidates:
+        freq = reader.doc_frequency("spell", term)
+        if freq > best_freq:
+            best, best_freq = term, freq
     return best
 
 

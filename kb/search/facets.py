@@ -82,17 +82,19 @@ def count_facets(view: IndexView, docs: Set[int], selections: dict[str, set[str]
             name: {d for d in docs if matches(view.columns[name][d], name, values)}
             for name, values in selections.items()
         }
-        final = set(docs).intersection(*passing.values())
+        docs = set(docs)
+        final = docs.intersection(*passing.values())
         counts = {}
         for name in FACET_NAMES:
             others = [p for n, p in passing.items() if n != name]
-            counts[name] = _count(view, name, set(docs).intersection(*others) if others else docs)
+            counts[name] = _count(view, name, docs.intersection(*others) if others else docs)
     out = {}
     for name in FACET_NAMES:
         selected = selections.get(name, set())
-        ranked = sorted(counts[name].items(), key=lambda kv: (-kv[1], kv[0]))
-        if name == "year":
+        if name == "year":  # years newest first, the rest by count
             ranked = sorted(counts[name].items(), reverse=True)
+        else:
+            ranked = sorted(counts[name].items(), key=lambda kv: (-kv[1], kv[0]))
         top = dict(ranked[:limit])
         extra = [(v, counts[name].get(v, 0)) for v in selected if v not in top and v != "\0none"]
         out[name] = [FacetValue(v, _label(name, v, handle), c, v in selected) for v, c in ranked[:limit] + extra]

@@ -15,6 +15,7 @@ FACETS: tuple[tuple[str, str], ...] = (
     ("has", "包含"),
 )
 FACET_NAMES: tuple[str, ...] = tuple(name for name, _ in FACETS)
+FACET_LABELS: dict[str, str] = dict(FACETS)
 SORTS: tuple[str, ...] = ("relevance", "newest", "oldest")
 MAX_PER_PAGE = 100
 MAX_QUERY_CHARS = 1000

@@ -8,14 +8,12 @@ from flask import Blueprint, render_template, request
 
 from kb.search.engine import search
 from kb.search.facets import resolve_facet_value
-from kb.search.model import FACETS, FacetValue, SearchResult
+from kb.search.model import FACET_LABELS, FacetValue, SearchResult
 from web.chart import histogram_chart
 from web.context import index_handle
 from web.params import SORT_LABELS, SearchState, parse_search_args
 
 bp = Blueprint("search", __name__)
-
-FACET_LABELS: dict[str, str] = dict(FACETS)
 
 
 @dataclass(frozen=True)
