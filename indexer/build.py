@@ -83,12 +83,7 @@ def reindex(
         result = ReindexResult(full=full)
         plan = _plan(sources, old_files, result)
         if not full and not plan.changed and not plan.removed:
-            result.issues = sum(1 for f in old_files.values() if f.get("is_issue", True))
-            result.records = sum(f.get("records", 0) for f in old_files.values())
-            result.warnings = [w for f in old_files.values() for w in f.get("warnings", [])]
-            result.generation = live.name if live else ""
-            result.seconds = time.perf_counter() - started
-            return result
+            return _finish(result, old_files, live.name if live else "", started)
         gen = store.new_generation(config.index)
         try:
             tables = (companies, load_synonyms(config.synonyms))
@@ -105,10 +100,15 @@ def reindex(
         except BaseException:
             store.discard(gen)
             raise
-    result.issues = sum(1 for f in manifest_files.values() if f["is_issue"])
-    result.records = sum(f["records"] for f in manifest_files.values())
-    result.warnings = [w for f in manifest_files.values() for w in f["warnings"]]
-    result.generation = gen.name
+    return _finish(result, manifest_files, gen.name, started)
+
+
+def _finish(result: ReindexResult, files: dict, generation: str, started: float) -> ReindexResult:
+    """Totals from the manifest's file entries, the live generation, the elapsed time."""
+    result.issues = sum(1 for f in files.values() if f.get("is_issue", True))
+    result.records = sum(f.get("records", 0) for f in files.values())
+    result.warnings = [w for f in files.values() for w in f.get("warnings", [])]
+    result.generation = generation
     result.seconds = time.perf_counter() - started
     return result
 
@@ -244,7 +244,7 @@ def document(record: Record, companies: CompanyTable, synonyms: Synonyms) -> dic
         "title": record.title,
         "body": body,
         "concept": concept_terms(body, synonyms, companies),
-        "spell": spelling_words(record),
+        "spell": spelling_words(body),
         "facets": facet_values(record),
         "record": record.to_dict(),
     }

@@ -70,6 +70,7 @@ class _Draft:
     section: str
     section_title: str
     warmup: bool = False
+    unplaced: str = ""  # why the parser could not place this text ('' for an item)
 
 
 def parse_issue(name: str, text: str, companies: CompanyTable) -> Issue:
@@ -126,7 +127,6 @@ class _Walker:
         self.after_rule = False
         self.current: _Draft | None = None
         self.drafts: list[_Draft] = []
-        self.unplaced: list[tuple[_Draft, str]] = []
         self.preamble_text: list[_Block] = []  # kept as raw records if no section ever comes
 
     # -- dispatch ---------------------------------------------------------------
@@ -240,9 +240,7 @@ class _Walker:
 
     def _unplaced(self, block: _Block, why: str) -> None:
         self._close()
-        draft = _Draft(block.start, block.end, self.section, self.section_title)
-        self.unplaced.append((draft, why))
-        self.drafts.append(draft)
+        self.drafts.append(_Draft(block.start, block.end, self.section, self.section_title, unplaced=why))
 
     def _raw(self, block: _Block) -> str:
         return "\n".join(self.lines[block.start : block.end])
@@ -255,11 +253,10 @@ class _Walker:
         while end > draft.start + 1 and not self.lines[end - 1].strip():
             end -= 1
         rows = self.lines[draft.start : end]
-        reason = next((why for d, why in self.unplaced if d is draft), None)
-        if reason:
+        if draft.unplaced:
             fields = ItemFields(title=plain(rows[0]).strip()[:120], summary=plain("\n".join(rows)).strip())
             self.issue.warnings.append(
-                ParseWarning(self.issue.source_file, draft.start + 1, f"{reason}: kept as a raw record")
+                ParseWarning(self.issue.source_file, draft.start + 1, f"{draft.unplaced}: kept as a raw record")
             )
         elif draft.warmup:
             fields = parse_warmup(" ".join(r.strip() for r in rows), self.companies)
@@ -267,7 +264,7 @@ class _Walker:
             fields = parse_item(rows, draft.section, self.companies)
         for offset, message in fields.problems:
             self.issue.warnings.append(ParseWarning(self.issue.source_file, draft.start + 1 + offset, message))
-        self.issue.records.append(_record(draft, end, rows, fields, placed=reason is None))
+        self.issue.records.append(_record(draft, end, rows, fields, placed=not draft.unplaced))
 
 
 def _record(draft: _Draft, end: int, rows: list[str], fields: ItemFields, placed: bool) -> Record:

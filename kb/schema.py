@@ -22,7 +22,6 @@ from kb.synonyms import Synonyms
 
 SCHEMA_VERSION = "2"
 
-#: Field weights for BM25F: the title counts more than the summary.
 #: Field weights for BM25F: `body` holds all of an item's text (title, paper title, summary,
 #: outlet); `title` holds the title again, so a word in the title counts more.
 FIELD_BOOSTS = {"title": 2.0, "body": 1.0}
@@ -70,9 +69,8 @@ def facet_values(record: Record) -> dict[str, Any]:
 _LATIN_WORD_RE = re.compile(r"[A-Za-z][A-Za-z0-9-]{3,30}")
 
 
-def spelling_words(record: Record) -> str:
-    """The record's Latin words as written (not stemmed), for "did you mean" corrections."""
-    text = " ".join((record.title, record.paper_title, record.summary, record.outlet))
+def spelling_words(text: str) -> str:
+    """The Latin words of a record's text as written (not stemmed), for "did you mean"."""
     return " ".join(sorted({w.lower().strip("-") for w in _LATIN_WORD_RE.findall(text)}))
 
 
