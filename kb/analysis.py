@@ -24,9 +24,9 @@ from whoosh.analysis import Filter, Tokenizer
 from whoosh.analysis.acore import Token
 from whoosh.lang.porter import stem
 
+from kb.errors import ConfigError
 from kb.identifiers import ARXIV_BARE_RE, GITHUB_URL_RE, arxiv_matches, repo_key
-
-ANALYZER_VERSION = "3"  # bump when tokenization changes: the index fingerprint includes it
+from kb.tables import read_table
 
 _URL_RE = re.compile(r"https?://[^\s<>\"'，。；、）()【】《》“”]+", re.IGNORECASE)
 _SLUG_RE = re.compile(r"(?<![\w/.-])([A-Za-z0-9][A-Za-z0-9-]{0,38})/([A-Za-z0-9][\w.-]*\w)(?![\w/])")
@@ -45,12 +45,8 @@ _user_words: tuple[str, ...] | None = None
 
 def load_user_dictionary(path: str | Path) -> tuple[str, ...]:
     """Words from a user-dictionary YAML file (`words: [...]`)."""
-    from kb.tables import read_table
-
     words = read_table(path, "user dictionary").get("words", [])
     if not isinstance(words, list):
-        from kb.errors import ConfigError
-
         raise ConfigError(f"user dictionary {path}: 'words' must be a list")
     return tuple(str(w).strip() for w in words if str(w).strip())
 

@@ -30,6 +30,8 @@ class CompanyTable:
     def __post_init__(self) -> None:
         names = {**self.products, **self.aliases}
         self._lookup = {k.lower(): v for k, v in names.items()}
+        self._company_names = {k.lower(): v for k, v in self.aliases.items()}
+        self._company_names.update({c.lower(): c for c in self.labels})
         self._exact_latin = {k for k in names if k.isascii()}
         self._cjk = re.compile(trie_pattern(k for k in names if not k.isascii()))
         latin = trie_pattern(k.lower() for k in self._exact_latin)
@@ -52,19 +54,12 @@ class CompanyTable:
 
     def resolve(self, name: str) -> str | None:
         """Canonical company for an alias, a product or a canonical name (any case)."""
-        name = name.strip()
-        if not name:
-            return None
-        low = name.lower()
-        for canonical in self.labels:
-            if canonical.lower() == low:
-                return canonical
-        return self._lookup.get(low)
+        low = name.strip().lower()
+        return self._company_names.get(low) or self._lookup.get(low) if low else None
 
     def resolve_name(self, name: str) -> str | None:
         """Canonical company for a company name only (not a product), any case."""
-        low = name.strip().lower()
-        return next((c for a, c in self.aliases.items() if a.lower() == low), None)
+        return self._company_names.get(name.strip().lower())
 
     def spellings(self, canonical: str) -> list[str]:
         """Every alias of a canonical company (for query expansion)."""

@@ -15,7 +15,7 @@ from whoosh import columns
 from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 
 from kb import __version__
-from kb.analysis import ANALYZER_VERSION, KbAnalyzer
+from kb.analysis import KbAnalyzer
 from kb.companies import CompanyTable
 from kb.records import Record
 from kb.synonyms import Synonyms
@@ -83,10 +83,10 @@ def concept_terms(text: str, synonyms: Synonyms, companies: CompanyTable) -> str
 
 
 def fingerprint(*files: Path) -> str:
-    """Hash of everything that shapes the index: this schema and the analyzer's source, the
-    versions, and the given files (tables, the parser's modules)."""
+    """Hash of everything that shapes the index: the source of this schema, the analyzer and the
+    identifier rules, the versions, and the given files (tables, the parser's modules)."""
     digest = hashlib.sha1()
-    for part in (__version__, SCHEMA_VERSION, ANALYZER_VERSION):
+    for part in (__version__, SCHEMA_VERSION):
         digest.update(part.encode() + b"\0")
     here = Path(__file__).resolve().parent
     for path in (here / "schema.py", here / "analysis.py", here / "identifiers.py", *files):

@@ -179,7 +179,7 @@ class _Context:
             alternatives.append(Q.Term("concept", f"syn:{group}", boost=EXPANSION_BOOST))
             for synonym in self.handle.synonyms.expand(word):
                 self._note_expansion(synonym)
-        company = self.handle.companies.aliases.get(word) or self.handle.companies.resolve_name(word)
+        company = self.handle.companies.resolve_name(word)
         if company:
             alternatives.append(Q.Term("company", company))
             alternatives.append(Q.Term("concept", f"co:{company}", boost=EXPANSION_BOOST))
