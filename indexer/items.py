@@ -16,6 +16,7 @@ from kb.identifiers import (
     REPO_SLUG_RE,
     arxiv_matches,
     github_repos,
+    merge_arxiv,
     normalize_venue,
     repo_key,
 )
@@ -156,12 +157,12 @@ def _without_links(text: str, inline) -> str:
     return BARE_URL_RE.sub("", out)
 
 
-def parse_item(lines: list[str], section: str, companies: CompanyTable) -> ItemFields:
+def parse_item(lines: list[str], companies: CompanyTable) -> ItemFields:
     """Fields of a regular item (news, paper, code, blog, other sections)."""
     fields = ItemFields()
     _head(lines[0], fields)
     _body(lines[1:], fields)
-    _identifiers("\n".join(lines), fields, section)
+    _identifiers("\n".join(lines), fields)
     _companies(fields, companies)
     return fields
 
@@ -186,7 +187,7 @@ def parse_warmup(line: str, companies: CompanyTable) -> ItemFields:
     fields.title = plain_text
     fields.links = [(_label(lab), clean_url(u)) for lab, u in inline.links]
     fields.url = fields.links[0][1] if fields.links else ""
-    _identifiers(text, fields, "warmup")
+    _identifiers(text, fields)
     fields.companies = sorted(set(prefix_companies + companies.find(fields.title)))
     return fields
 
@@ -202,14 +203,9 @@ def warmup_prefix_company(line: str, companies: CompanyTable) -> bool:
     return any(companies.resolve(p) for p in _COMPANY_SPLIT_RE.split(prefix) if p)
 
 
-def _identifiers(text: str, fields: ItemFields, section: str) -> None:
+def _identifiers(text: str, fields: ItemFields) -> None:
     urls = [fields.url] + [u for _, u in fields.links]
-    fields.arxiv.extend(arxiv_matches(text))
-    seen: dict[str, str] = {}
-    for ident, versioned in fields.arxiv:
-        if ident not in seen or seen[ident] == ident:
-            seen[ident] = versioned
-    fields.arxiv = sorted(seen.items())
+    fields.arxiv = sorted(merge_arxiv(fields.arxiv + arxiv_matches(text)))
     repos = github_repos(" ".join(urls) + "\n" + text)
     m = _REPO_PREFIX_RE.match(fields.title)
     if m and REPO_SLUG_RE.match(m.group("slug")):

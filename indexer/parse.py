@@ -261,7 +261,7 @@ class _Walker:
         elif draft.warmup:
             fields = parse_warmup(" ".join(r.strip() for r in rows), self.companies)
         else:
-            fields = parse_item(rows, draft.section, self.companies)
+            fields = parse_item(rows, self.companies)
         for offset, message in fields.problems:
             self.issue.warnings.append(ParseWarning(self.issue.source_file, draft.start + 1 + offset, message))
         self.issue.records.append(_record(draft, end, rows, fields, placed=not draft.unplaced))

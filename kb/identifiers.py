@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 _ARXIV_CORE = r"(?P<id>(?P<yy>\d{2})(?P<mm>\d{2})\.\d{4,5})(?P<ver>v\d+)?"
 #: arXiv abs/pdf/html URLs anywhere (arxiv.org, export.arxiv.org, www.arxiv.org).
@@ -69,12 +70,17 @@ def arxiv_matches(text: str, *, bare: bool = False) -> list[tuple[str, str]]:
     labelled paper line or a query), since a bare number elsewhere may be something else.
     """
     patterns = [ARXIV_URL_RE, ARXIV_PREFIXED_RE] + ([ARXIV_BARE_RE] if bare else [])
+    hits = [m for pattern in patterns for m in pattern.finditer(text) if _valid_arxiv(m)]
+    hits.sort(key=lambda m: m.start())
+    return merge_arxiv((m.group("id"), m.group("id") + (m.group("ver") or "")) for m in hits)
+
+
+def merge_arxiv(pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(id, id-with-version) pairs without duplicate IDs, first seen first; a versioned form
+    replaces a bare one."""
     found: dict[str, str] = {}
-    hits = sorted((m.start(), m) for pattern in patterns for m in pattern.finditer(text) if _valid_arxiv(m))
-    for _, m in hits:
-        ident = m.group("id")
-        versioned = ident + (m.group("ver") or "")
-        if ident not in found or (m.group("ver") and found[ident] == ident):
+    for ident, versioned in pairs:
+        if ident not in found or found[ident] == ident:
             found[ident] = versioned
     return list(found.items())
 
