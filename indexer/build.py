@@ -23,12 +23,12 @@ from indexer.archive import issue_files
 from indexer.parse import Issue, parse_issue
 from indexer.source import read_source
 from kb import analysis, store
-from kb.companies import CompanyTable, load_companies
+from kb.companies import CompanyTable
+from kb.concepts import Tables, load_tables, table_files
 from kb.config import Config
 from kb.identifiers import title_key
 from kb.records import Record
-from kb.schema import build_schema, concept_terms, facet_values, fingerprint, spelling_words
-from kb.synonyms import Synonyms, load_synonyms
+from kb.schema import build_schema, facet_values, fingerprint, spelling_words
 
 Progress = Callable[[int, int, str], None]
 #: The parser's own source: editing it changes the fingerprint, so the next reindex is full.
@@ -71,9 +71,8 @@ def reindex(
     started = time.perf_counter()
     archive = (archive or config.archive).resolve()
     files = issue_files(archive)
-    companies = load_companies(config.companies)
     analysis.configure(analysis.load_user_dictionary(config.userdict))
-    print_ = fingerprint(config.companies, config.userdict, config.synonyms, *_PARSER_SOURCES)
+    print_ = fingerprint(*table_files(config), *_PARSER_SOURCES)
     with store.writer_lock(config.index, wait=wait, on_wait=on_wait):
         live = store.current_generation(config.index)
         old = live.manifest() if live else {}
@@ -86,7 +85,7 @@ def reindex(
             return _finish(result, old_files, live.name if live else "", started)
         gen = store.new_generation(config.index)
         try:
-            tables = (companies, load_synonyms(config.synonyms))
+            tables = load_tables(config)  # after the no-change exit: loading analyzes every term
             manifest_files = _write(gen, live, full, sources, plan, old_files, tables, progress)
             store.publish(
                 gen,
@@ -169,7 +168,7 @@ def _write(gen, live, full, sources, plan, old_files, tables, progress) -> dict:
             if progress:
                 progress(count, len(todo), name)
             src = sources[name]
-            issue = _parse(src, tables[0])
+            issue = _parse(src, tables.companies)
             ids = _add_issue(writer, issue, taken, tables)
             manifest_files[name] = {
                 "sha1": src.sha1,
@@ -225,12 +224,12 @@ def _add_issue(writer, issue: Issue | None, taken: dict[str, str], tables) -> li
         if taken.get(record.id, issue.source_file) != issue.source_file:
             record.id += "-" + hashlib.sha1(issue.source_file.encode()).hexdigest()[:4]
         taken[record.id] = issue.source_file
-        writer.add_document(**document(record, *tables))
+        writer.add_document(**document(record, tables))
         ids.append(record.id)
     return ids
 
 
-def document(record: Record, companies: CompanyTable, synonyms: Synonyms) -> dict:
+def document(record: Record, tables: Tables) -> dict:
     """The Whoosh document for one record (empty values left out)."""
     body = "\n".join(t for t in (record.title, record.paper_title, record.summary, record.outlet) if t)
     keys = {title_key(t) for t in (record.title, record.paper_title) if t and len(title_key(t)) >= 8}
@@ -243,7 +242,8 @@ def document(record: Record, companies: CompanyTable, synonyms: Synonyms) -> dic
         "title_key": ",".join(sorted(keys)),
         "title": record.title,
         "body": body,
-        "concept": concept_terms(body, synonyms, companies),
+        "concept_title": tables.concept_terms(record.title),
+        "concept": tables.concept_terms(body),
         "spell": spelling_words(body),
         "facets": facet_values(record),
         "record": record.to_dict(),

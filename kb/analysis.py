@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -91,14 +92,21 @@ def user_words() -> tuple[str, ...]:
 def _segment(text: str, with_subwords: bool) -> tuple[tuple[str, int, int, bool], ...]:
     """(word, start, end, is_subword) for a span of plain text, in order."""
     engine = _engine()
-    words = engine.tokenize(text)
+    words = _join_latin(engine.tokenize(text))
     if not with_subwords:
         return tuple((w, s, e, False) for w, s, e in words)
-    subs: dict[int, list[tuple[str, int, int]]] = {}
+    subs: dict[int, list[tuple[str, int, int]]] = {}  # word start -> sub-words inside the word
     spans = {(s, e) for _, s, e in words}
+    starts = [s for _, s, _ in words]
+    end_of = {s: e for _, s, e in words}
+    latin = {(s, e) for w, s, e in words if _LATIN_RUN.fullmatch(w)}
     for w, s, e in engine.tokenize(text, mode="search"):
-        if (s, e) not in spans:
-            subs.setdefault(s, []).append((w, s, e))
+        if (s, e) in spans:
+            continue
+        at = starts[bisect_right(starts, s) - 1] if starts else 0
+        word_end = end_of.get(at, -1)
+        if e <= word_end and (at, word_end) not in latin:
+            subs.setdefault(at, []).append((w, s, e))
     out: list[tuple[str, int, int, bool]] = []
     for w, s, e in words:
         out.append((w, s, e, False))
@@ -110,9 +118,26 @@ def _segment(text: str, with_subwords: bool) -> tuple[tuple[str, int, int, bool]
     return tuple(out)
 
 
+_LATIN_RUN = re.compile(r"[A-Za-z0-9]+")
+_SCRIPT_RUN = re.compile(r"[A-Za-z0-9]+|[\u3400-\u9fff]+")
+
+
+def _join_latin(words: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """Glue back a Latin word the segmenter cut at a dictionary word (`ncnnn` → `ncnn` + `n`):
+    only Chinese is segmented; a run of letters and digits stays whole."""
+    out: list[tuple[str, int, int]] = []
+    for w, s, e in words:
+        if out and out[-1][2] == s and _LATIN_RUN.fullmatch(w) and _LATIN_RUN.fullmatch(out[-1][0]):
+            prev = out.pop()
+            out.append((prev[0] + w, prev[1], e))
+        else:
+            out.append((w, s, e))
+    return out
+
+
 def _subwords(word: str, s: int, e: int, found: Iterable[tuple[str, int, int]]):
-    """Shorter words inside `word`: jieba's search-mode pieces, hyphen parts, the name without
-    its version suffix (骁龙865 → 骁龙, MobileNetV3 → MobileNet, YOLOv5 → YOLO)."""
+    """Shorter words inside `word`: jieba's search-mode pieces (深度学习 → 深度, 学习), hyphen
+    parts, the name without its version suffix (骁龙865 → 骁龙, MobileNetV3 → MobileNet)."""
     for sw, ss, se in found:
         if se <= e:
             yield sw, ss, se
@@ -125,6 +150,10 @@ def _subwords(word: str, s: int, e: int, found: Iterable[tuple[str, int, int]]):
     m = _VERSION_SUFFIX.search(word)
     if m and m.start() >= 2:
         yield word[: m.start()], s, s + m.start()
+    if not word.isascii() and _LATIN_RUN.search(word):  # AI芯片 → AI, 芯片; 5G芯片 → 5G, 芯片
+        for part in _SCRIPT_RUN.finditer(word):
+            if len(part.group(0)) >= 2 and part.end() - part.start() < len(word):
+                yield part.group(0), s + part.start(), s + part.end()
 
 
 @lru_cache(maxsize=64)
@@ -257,5 +286,33 @@ def KbAnalyzer():  # noqa: N802 - named like Whoosh's analyzer factories
 
 
 def analyze(text: str, mode: str = "query") -> list[str]:
-    """Token texts of `text` (query mode: no sub-words), for tests and query building."""
-    return [t.text for t in KbAnalyzer()(text, mode=mode)]
+    """Token texts of `text` as the analyzer makes them (query mode: no sub-words)."""
+    return [w if exact else normalize_word(w) for w, _, _, _, exact in _iter_pieces(text, mode != "query")]
+
+
+def analyze_spans(text: str) -> list[tuple[str, int, int]]:
+    """(token, start, end) of `text` in query mode: the token texts with their character span."""
+    return [(normalize_word(w) if not exact else w, s, e) for w, s, e, _, exact in _pieces(text, False)]
+
+
+@lru_cache(maxsize=8192)
+def index_tokens(text: str) -> tuple[tuple[str, int, int, int], ...]:
+    """(token, word position, start, end) of `text` as indexed, sub-words included."""
+    out: list[tuple[str, int, int, int]] = []
+    pos = -1
+    for word, start, end, same_pos, exact in _pieces(text, True):
+        if not same_pos:
+            pos += 1
+        out.append((word if exact else normalize_word(word), pos, start, end))
+    return tuple(out)
+
+
+def index_positions(text: str) -> list[frozenset[str]]:
+    """The normalised token texts at each word position of `text` as indexed (sub-words share
+    their word's position), for matching group terms of several words."""
+    at: list[set[str]] = []
+    for word, _, _, same_pos, exact in _pieces(text, True):
+        if not same_pos or not at:
+            at.append(set())
+        at[-1].add(word if exact else normalize_word(word))
+    return [frozenset(words) for words in at]

@@ -35,6 +35,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("companies", str, str(DATA_DIR / "companies.yaml"), "company alias table", True),
     Setting("userdict", str, str(DATA_DIR / "userdict.yaml"), "jieba user dictionary", True),
     Setting("synonyms", str, str(DATA_DIR / "synonyms.yaml"), "cross-lingual synonym groups", True),
+    Setting("glossary", str, str(DATA_DIR / "glossary.yaml"), "bilingual glossary of everyday words", True),
     Setting("host", str, "127.0.0.1", "`kb serve` address"),
     Setting("port", int, 8000, "`kb serve` port"),
     Setting("workers", int, 0, "`kb serve` worker processes (0: one per core)"),
@@ -51,6 +52,7 @@ class Config:
     companies: Path
     userdict: Path
     synonyms: Path
+    glossary: Path
     host: str
     port: int
     workers: int

@@ -16,17 +16,18 @@ from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 
 from kb import __version__
 from kb.analysis import KbAnalyzer
-from kb.companies import CompanyTable
 from kb.records import Record
-from kb.synonyms import Synonyms
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 
 #: Field weights for BM25F: `body` holds all of an item's text (title, paper title, summary,
-#: outlet); `title` holds the title again, so a word in the title counts more.
+#: outlet); `title` holds the title again, so a word in the title counts more. The concept
+#: fields mirror them: a concept (synonym group, glossary entry, company) named in the title
+#: counts at title weight.
 FIELD_BOOSTS = {"title": 2.0, "body": 1.0}
 TEXT_FIELDS = tuple(FIELD_BOOSTS)
-#: Phrases (typed or from synonyms) are matched in `body` only: one positional field is cheap.
+CONCEPT_FIELDS = {"concept_title": FIELD_BOOSTS["title"], "concept": FIELD_BOOSTS["body"]}
+#: Phrases (typed or from synonyms) are matched in `body`; a concept phrase also in `title`.
 PHRASE_FIELD = "body"
 
 
@@ -35,14 +36,15 @@ def build_schema() -> Schema:
     return Schema(
         id=ID(stored=True, unique=True),
         source_file=ID(stored=True),
-        company=KEYWORD(commas=True),
+        company=KEYWORD(commas=True, scorable=True),
         arxiv=KEYWORD(commas=True),
         repo=KEYWORD(commas=True),
         title_key=KEYWORD(commas=True),
-        title=TEXT(analyzer=analyzer, field_boost=FIELD_BOOSTS["title"], phrase=False),
+        title=TEXT(analyzer=analyzer, field_boost=FIELD_BOOSTS["title"]),
         body=TEXT(analyzer=analyzer, field_boost=FIELD_BOOSTS["body"]),
         spell=KEYWORD(lowercase=True),
-        concept=KEYWORD(commas=True, scorable=True),
+        concept_title=KEYWORD(commas=True, scorable=True, field_boost=CONCEPT_FIELDS["concept_title"]),
+        concept=KEYWORD(commas=True, scorable=True, field_boost=CONCEPT_FIELDS["concept"]),
         facets=COLUMN(columns.PickleColumn(columns.VarBytesColumn())),
         record=STORED,
     )
@@ -72,14 +74,6 @@ _LATIN_WORD_RE = re.compile(r"[A-Za-z][A-Za-z0-9-]{3,30}")
 def spelling_words(text: str) -> str:
     """The Latin words of a record's text as written (not stemmed), for "did you mean"."""
     return " ".join(sorted({w.lower().strip("-") for w in _LATIN_WORD_RE.findall(text)}))
-
-
-def concept_terms(text: str, synonyms: Synonyms, companies: CompanyTable) -> str:
-    """Index-time expansion: `syn:N` for each synonym group and `co:NAME` for each company the
-    text mentions, so a query word expands to one concept term."""
-    terms = [f"syn:{n}" for n in sorted(synonyms.groups_in(text))]
-    terms += [f"co:{name}" for name in sorted(set(companies.find(text)))]
-    return ",".join(terms)
 
 
 def fingerprint(*files: Path) -> str:

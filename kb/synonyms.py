@@ -1,63 +1,108 @@
-"""Cross-lingual synonym groups (quantization ↔ 量化 ↔ int8 …) from YAML, keyed by the analyzed
-form of each term so that a word finds its group however it is spelled or inflected.
+"""Term groups from YAML: the cross-lingual synonym groups (quantization ↔ 量化 ↔ int8 …) and the
+bilingual glossary of everyday words (acquisition ↔ 收购). Each group is keyed by the analyzed
+form of its terms, so a word finds its group however it is spelled or inflected, and carries a
+stable id made from its first term (`syn:quantization`, `gl:acquisition`): inserting a group in
+the middle of the file renumbers nothing.
 
-Expansion happens at index time: `groups_in` tags each record with the groups its text mentions
-(as `syn:N` concept terms), so a query word adds one term, not one per synonym."""
+Expansion happens at index time: `occurrences` tags a text with the groups it mentions (as
+concept terms, once per mention), so a query word adds one term, not one per synonym. At query
+time `match_at` recognises a group term of several words (`object detection`) as one unit.
+"""
 
 from __future__ import annotations
 
-from functools import lru_cache
+import re
+from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
-from kb.analysis import KbAnalyzer, analyze
+from kb.analysis import analyze, index_positions
 from kb.errors import ConfigError
 from kb.tables import read_table
 
+#: Longest group term, in tokens, that the matchers look for.
+MAX_TERM_TOKENS = 6
 
-class Synonyms:
-    def __init__(self, groups: list[list[str]]) -> None:
-        self.groups = [list(dict.fromkeys(str(t) for t in g)) for g in groups if g]
+
+class TermGroups:
+    """Groups of interchangeable terms, each with a stable id `PREFIX:slug`."""
+
+    def __init__(self, groups: Sequence[Sequence[str]], prefix: str = "syn") -> None:
+        self.prefix = prefix
+        self.groups: list[list[str]] = [list(dict.fromkeys(str(t) for t in g)) for g in groups if g]
+        self.ids: list[str] = _stable_ids(prefix, self.groups)
         self._by_key: dict[tuple[str, ...], int] = {}
         for index, group in enumerate(self.groups):
             for term in group:
-                self._by_key.setdefault(tuple(analyze(term)), index)
+                key = tuple(analyze(term))
+                if key and len(key) <= MAX_TERM_TOKENS:
+                    self._by_key.setdefault(key, index)
         self._by_first: dict[str, list[tuple[tuple[str, ...], int]]] = {}
-        for key, index in self._by_key.items():
-            if key:
-                self._by_first.setdefault(key[0], []).append((key, index))
+        for key, index in sorted(self._by_key.items(), key=lambda kv: -len(kv[0])):
+            self._by_first.setdefault(key[0], []).append((key, index))
 
-    def group_of(self, word: str) -> int | None:
-        return self._by_key.get(tuple(analyze(word)))
+    def __len__(self) -> int:
+        return len(self.groups)
 
-    def expand(self, word: str) -> list[str]:
-        """The other terms of `word`'s group ([] when it has none)."""
-        index = self.group_of(word)
-        if index is None:
+    def id_of(self, word: str) -> str | None:
+        """The stable id of the group `word` (analyzed) belongs to, or None."""
+        index = self._by_key.get(tuple(analyze(word)))
+        return None if index is None else self.ids[index]
+
+    def terms(self, group_id: str) -> list[str]:
+        """Every term of a group, as written in the table."""
+        try:
+            return self.groups[self.ids.index(group_id)]
+        except ValueError:
             return []
-        key = tuple(analyze(word))
-        return [t for t in self.groups[index] if tuple(analyze(t)) != key]
 
-    def groups_in(self, text: str) -> set[int]:
-        """Groups one of whose terms occurs in `text` (as whole analyzed words, in order)."""
-        at: dict[int, set[str]] = {}
-        for token in KbAnalyzer()(text, positions=True, mode="index"):
-            at.setdefault(token.pos, set()).add(token.text)
-        found: set[int] = set()
-        for pos, words in at.items():
+    def match_at(self, tokens: Sequence[str], start: int) -> tuple[int, str] | None:
+        """The longest group term starting at `tokens[start]`: (length in tokens, group id)."""
+        for key, index in self._by_first.get(tokens[start], ()):
+            if tuple(tokens[start : start + len(key)]) == key:
+                return len(key), self.ids[index]
+        return None
+
+    def occurrences(self, text: str) -> Counter[str]:
+        """Group id → number of mentions in `text` (whole analyzed words, in order)."""
+        return self.occurrences_at(index_positions(text))
+
+    def occurrences_at(self, at: Sequence[frozenset[str]]) -> Counter[str]:
+        """Like `occurrences`, over the token sets per word position of an analyzed text."""
+        found: Counter[str] = Counter()
+        by_first = self._by_first
+        for pos, words in enumerate(at):
             for word in words:
-                for key, index in self._by_first.get(word, ()):
-                    if index not in found and all(key[i] in at.get(pos + i, ()) for i in range(1, len(key))):
-                        found.add(index)
+                for key, index in by_first.get(word, ()):
+                    end = pos + len(key)
+                    if end <= len(at) and all(key[i] in at[pos + i] for i in range(1, len(key))):
+                        found[self.ids[index]] += 1
+                        break
         return found
 
 
-def load_synonyms(path: str | Path) -> Synonyms:
-    groups = read_table(path, "synonym table").get("groups", [])
+def _stable_ids(prefix: str, groups: list[list[str]]) -> list[str]:
+    """`prefix:slug-of-first-term`, made unique with a numeric suffix if two slugs collide."""
+    ids, seen = [], Counter()
+    for group in groups:
+        slug = re.sub(r"[\s_/]+", "-", group[0].strip().lower()) or "group"
+        seen[slug] += 1
+        ids.append(f"{prefix}:{slug}" if seen[slug] == 1 else f"{prefix}:{slug}~{seen[slug]}")
+    return ids
+
+
+def _load(path: str | Path, what: str, key: str, prefix: str) -> TermGroups:
+    groups = read_table(path, what).get(key, [])
     if not isinstance(groups, list) or not all(isinstance(g, list) for g in groups):
-        raise ConfigError(f"synonym table {path}: 'groups' must be a list of lists")
-    return Synonyms(groups)
+        raise ConfigError(f"{what} {path}: {key!r} must be a list of lists")
+    return TermGroups(groups, prefix)
 
 
-@lru_cache(maxsize=8)
-def cached_synonyms(path: str, mtime: float) -> Synonyms:
-    return load_synonyms(path)
+def load_synonyms(path: str | Path) -> TermGroups:
+    """The synonym groups (`groups: [[...], ...]`)."""
+    return _load(path, "synonym table", "groups", "syn")
+
+
+def load_glossary(path: str | Path) -> TermGroups:
+    """The bilingual glossary (`entries: [[english..., 中文...], ...]`)."""
+    return _load(path, "glossary", "entries", "gl")

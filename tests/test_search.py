@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from kb.analysis import index_tokens
 from kb.errors import QueryError
 from kb.search.engine import get_record, search
 from kb.search.model import SearchRequest
@@ -70,12 +71,16 @@ def test_company_alias_expands(sample_handle) -> None:
     assert a.total == b.total > 0
 
 
-def test_all_words_must_match_and_minus_excludes(sample_handle) -> None:
-    both = run(sample_handle, "华为 芯片")
-    only = run(sample_handle, "华为")
-    assert 0 < both.total <= only.total
-    without = run(sample_handle, "华为 -芯片")
-    assert without.total == only.total - both.total or without.total < only.total
+def test_plus_requires_a_word_and_minus_excludes(sample_handle) -> None:
+    both = run(sample_handle, "华为 +芯片", per_page=100)
+    only = run(sample_handle, "华为", per_page=100)
+    assert 0 < both.total <= only.total and both.partial_from is None
+    texts = [h.record["title"] + h.record["summary"] for h in both.hits]
+    assert all("芯片" in t for t in texts)
+    without = run(sample_handle, "华为 -芯片", per_page=100)
+    assert without.total == only.total - both.total
+    words = [{t for t, *_ in index_tokens(h.record["title"] + "\n" + h.record["summary"])} for h in without.hits]
+    assert not any("芯片" in w for w in words)
 
 
 def test_phrase_query(sample_handle) -> None:

@@ -69,8 +69,13 @@ def _print(result) -> None:
         print(f"did you mean: {result.suggestion}")
     first = (result.page - 1) * result.per_page + 1
     shown = f"{first}-{first + len(result.hits) - 1} of " if result.hits else ""
-    print(f"{shown}{result.total} results\n")
+    partial = f" ({result.full_matches} with every word)" if result.partial_from else ""
+    print(f"{shown}{result.total} results{partial}\n")
+    previous: list[str] = []
     for hit in result.hits:
+        if hit.missing and hit.missing != previous:
+            print(f"--- 以下结果未包含 (below, without): {', '.join(hit.missing)}\n")
+        previous = hit.missing
         r = hit.record
         outlet = f" | {r['outlet']}" if r["outlet"] else ""
         print(f"{r['date']}  {r['section_title'] or r['section']}  {_plain(hit.title_html)}{outlet}")

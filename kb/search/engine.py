@@ -17,8 +17,10 @@ from whoosh import query as Q
 from kb.analysis import analyze, normalize_word
 from kb.errors import QueryError
 from kb.identifiers import title_key
-from kb.schema import PHRASE_FIELD, TEXT_FIELDS
+from kb.schema import CONCEPT_FIELDS, PHRASE_FIELD, TEXT_FIELDS
 from kb.search import highlight
+from kb.search.bestmatch import BestMatch, Group, best_match
+from kb.search.dismax import DisMax
 from kb.search.facets import count_facets, date_range, in_range, matches, resolve_facet_value
 from kb.search.index_view import IndexHandle, IndexView
 from kb.search.model import (
@@ -30,10 +32,16 @@ from kb.search.model import (
     SearchRequest,
     SearchResult,
 )
+from kb.search.plan import Unit, plan_units
 from kb.search.querylang import ParsedQuery, parse_query
 
 FACET_LIMIT = 30
-EXPANSION_BOOST = 0.5  # a synonym or alias counts half as much as the word the user typed
+#: How much a match of a concept counts, per kind of concept (a plain word's match counts 1.0).
+CONCEPT_BOOSTS = {"syn": 1.0, "gl": 0.8, "co": 1.0}
+TYPED_FORM_BONUS = 0.3  # added where the concept stands in the form the reader typed
+COMPANY_TAG_BOOST = 1.0  # the item is tagged with the company the query names
+RECALL_BOOST = 0.25  # a Chinese word found inside a longer word, or split into words: below a match
+TIEBREAK = 0.1  # a unit scores its best alternative plus this share of the others
 
 
 def search(handle: IndexHandle, request: SearchRequest, *, facet_limit: int = FACET_LIMIT) -> SearchResult:
@@ -49,7 +57,7 @@ def search(handle: IndexHandle, request: SearchRequest, *, facet_limit: int = FA
     final, facets = count_facets(view, docs, selections, handle, facet_limit)
     page_docs, scores = _page(view, ctx, final, request)
     terms = ctx.highlight_terms()
-    hits = [_hit(view, d, scores.get(d, 0.0), terms) for d in page_docs]
+    hits = [_hit(view, d, scores.get(d, 0.0), terms, ctx.missing_of(d)) for d in page_docs]
     histogram = _histogram(view, final)
     return SearchResult(
         total=len(final),
@@ -62,6 +70,7 @@ def search(handle: IndexHandle, request: SearchRequest, *, facet_limit: int = FA
         suggestion=ctx.suggestion,
         notices=parsed.notices + ctx.notices,
         histogram=[(date, histogram.get(date, 0)) for date in view.dates],
+        full_matches=ctx.full_matches(final),
     )
 
 
@@ -74,15 +83,77 @@ def _page(view: IndexView, ctx: _Context, final: Set[int], request: SearchReques
     if start >= len(final):
         return [], {}
     if request.sort == "relevance" and ctx.query is not None:
-        restrict = None if final is ctx.matched else set(final)
-        results = view.searcher().search(ctx.query, limit=end, filter=restrict)
-        hits = [(h.docnum, h.score) for h in results][start:end]
-        return [d for d, _ in hits], dict(hits)
+        return _ranked_page(view, ctx, final, start, end)
     order = "oldest" if request.sort == "oldest" else "newest"
     if final is view.live_set:
         return getattr(view, order)[start:end], {}
     rank = view.rank[order]
     return heapq.nsmallest(end, final, key=rank.__getitem__)[start:end], {}
+
+
+#: A best-match group up to this size is scored whole and sorted in Python together with its
+#: neighbours (one Whoosh search for many small groups); a bigger one gets Whoosh's top-k.
+_SMALL_GROUP = 512
+
+
+def _ranked_page(view: IndexView, ctx: _Context, final: Set[int], start: int, end: int):
+    """The page [start, end) of the best-match groups in order, each group ranked by BM25F."""
+    ranked: list[tuple[int, float]] = []  # the results from offset `first` on, in order
+    batch: list[set[int]] = []
+    first: int | None = None
+    offset = 0
+    for group in ctx.groups():
+        docs = set(group.docs if final is ctx.matched else group.docs & final)
+        if offset + len(docs) <= start:  # empty, or wholly before the page
+            offset += len(docs)
+            continue
+        first = offset if first is None else first
+        if len(docs) <= _SMALL_GROUP:
+            batch.append(docs)
+        else:
+            _score_batch(view, ctx.query, batch, ranked)
+            ranked += _top(view, ctx.query, docs, min(len(docs), end - offset))
+        offset += len(docs)
+        if offset >= end:
+            break
+    _score_batch(view, ctx.query, batch, ranked)
+    if first is None:
+        return [], {}
+    page = ranked[start - first : end - first]
+    return [d for d, _ in page], dict(page)
+
+
+def _boosted(query: Q.Query, boost: float) -> Q.Query:
+    query.boost = boost
+    return query
+
+
+def _union(parts: list[Q.Query]) -> Q.Query:
+    """The ranking query: the sum of the units' scores. A tree of union matchers, not Whoosh's
+    array matcher, which reads every posting of every term however few documents are scored."""
+    if len(parts) == 1:
+        return parts[0]
+    union = Q.Or(parts)
+    union.matcher_type = Q.Or.DEFAULT_MATCHER
+    return union
+
+
+def _score_batch(view: IndexView, query: Q.Query, batch: list[set[int]], ranked: list) -> None:
+    """Score small groups with one search over their union; each group sorted on its own."""
+    if not batch:
+        return
+    union = set().union(*batch)
+    scores = {h.docnum: h.score for h in view.searcher().search(query, limit=None, filter=union)}
+    for docs in batch:
+        ranked.extend(sorted(((d, scores.get(d, 0.0)) for d in docs), key=lambda ds: (-ds[1], ds[0])))
+    batch.clear()
+
+
+def _top(view: IndexView, query: Q.Query, docs: set[int], wanted: int) -> list[tuple[int, float]]:
+    """Whoosh's top-k within one big group."""
+    hits = [(h.docnum, h.score) for h in view.searcher().search(query, limit=wanted, filter=docs)]
+    seen = {d for d, _ in hits}
+    return hits + [(d, 0.0) for d in sorted(docs - seen)][: wanted - len(hits)]
 
 
 def _histogram(view: IndexView, final: Set[int]) -> Counter:
@@ -115,6 +186,8 @@ class _Context:
         self.suggestion = ""
         self.query: Q.Query | None = None  # ranks the matches by relevance, when there is one
         self.matched: Set[int] = frozenset()
+        self.units: list[Unit] = []  # the optional units best match counted
+        self.best: BestMatch | None = None
         self._terms: set[str] = set()
         self._phrases: set[tuple[str, ...]] = set()
         self._expanded_tokens: set[tuple[str, ...]] = set()  # the typed words and expansions so far
@@ -146,16 +219,58 @@ class _Context:
         return found
 
     def _text_search(self, words: list[str]) -> set[int]:
-        parts = [q for q in (self._word_query(w) for w in words) if q is not None]
-        parts += [q for q in (self._phrase_query(p) for p in self.parsed.phrases) if q is not None]
-        if not parts:
-            if self.parsed.excluded and not words and not self.parsed.phrases:
-                return self._minus(set(self.view.live_set))
+        """Best match over the query's units: see kb.search.bestmatch. Quoted phrases and
+        `+words` must match; `-words` must not."""
+        parsed = self.parsed
+        plan = plan_units(words, self.handle.tables, required=parsed.required)
+        self.notices.extend(n for n in plan.notices if n not in self.notices)
+        live = self.view.live_set
+        optional = [(u, self._unit_query(u)) for u in plan.optional]
+        required = [self._unit_query(u) for u in plan.required]
+        required += [q for q in (self._phrase_query(p) for p in parsed.phrases) if q is not None]
+        base: set[int] | None = None
+        for q in required:
+            docs = self._docs(q)
+            base = docs if base is None else base & docs
+        if optional:
+            scope = live if base is None else base
+            self.best = best_match([self._docs(q) & scope for _, q in optional], len(live))
+            self.units = [u for u, _ in optional]
+            found = self.best.docs
+        elif base is not None:
+            found = base
+        elif parsed.excluded and not words:
+            return self._minus(set(live))
+        else:
             return set()
-        query: Q.Query = Q.And(parts) if len(parts) > 1 else parts[0]
-        found = self._minus(set(self.view.searcher().docs_for_query(query)) & self.view.live_set)
-        self.query = query if found else None
+        found = self._minus(set(found))
+        if self.best is not None:
+            self.best = self.best.restricted(found)
+        parts = [q for _, q in optional] + required
+        self.query = _union(parts) if found and parts else None
         return found
+
+    def _docs(self, query: Q.Query) -> set[int]:
+        return set(self.view.searcher().docs_for_query(query)) & self.view.live_set
+
+    def groups(self) -> list[Group]:
+        """The best-match groups of the answer in rank order (one group when all must match)."""
+        if self.best is None:
+            return [Group(0, frozenset(self.matched), ())]
+        return self.best.groups
+
+    def missing_of(self, docnum: int) -> list[str]:
+        """The query words an answer lacks (as typed)."""
+        if self.best is None:
+            return []
+        return [self.units[i].text for i in self.best.missing_of(docnum)]
+
+    def full_matches(self, final: Set[int]) -> int:
+        """How many of `final` contain every query word."""
+        if self.best is None or not self.best.groups or self.best.groups[0].missing:
+            return len(final) if self.best is None else 0
+        full = self.best.groups[0].docs
+        return len(full) if final is self.matched else len(full & final)
 
     def _minus(self, found: set[int]) -> set[int]:
         for word in self.parsed.excluded:
@@ -164,30 +279,51 @@ class _Context:
                 found.difference_update(self.view.searcher().docs_for_query(q))
         return found
 
-    def _word_query(self, word: str) -> Q.Query | None:
-        """The word itself in title/body, or (at half weight) any synonym or alias of it, via
-        the concept terms added at index time; the company field when it names a company."""
-        alternatives: list[Q.Query] = []
-        tokens = analyze(word)
+    def _unit_query(self, unit: Unit) -> Q.Query:
+        """One unit. A plain word: its literal tokens in title/body. A concept (synonym group,
+        glossary entry, company): the concept in the title or body concept fields, which counts
+        every form of it under the concept's own statistics (like Lucene's SynonymQuery), plus a
+        bonus where the typed form itself stands, plus, for a company, the items tagged with it;
+        so the typed word counts more than its synonyms, but one passing literal mention does not
+        outrank a title about the concept. Chinese recall (kb.search.recall) is the fallback,
+        scored by dis-max below a match of the word."""
+        tokens = list(unit.tokens)
         self._expanded_tokens.add(tuple(tokens))
-        own = self._tokens_query(tokens, phrase=False)
-        if own is not None:
-            alternatives.append(own)
-            self._mark(tuple(tokens), phrase=False)
-        group = self.handle.synonyms.group_of(word)
-        if group is not None:
-            alternatives.append(Q.Term("concept", f"syn:{group}", boost=EXPANSION_BOOST))
-            for synonym in self.handle.synonyms.expand(word):
-                self._note_expansion(synonym)
-        company = self.handle.companies.resolve_name(word)
-        if company:
-            alternatives.append(Q.Term("company", company))
-            alternatives.append(Q.Term("concept", f"co:{company}", boost=EXPANSION_BOOST))
-            for alias in self.handle.companies.spellings(company):
-                self._note_expansion(alias)
-        if not alternatives:
+        literal = self._tokens_query(tokens, phrase=unit.is_phrase)
+        if literal is not None and len(tokens) > 1 and unit.is_phrase:  # a phrase counts in the title too
+            literal = Q.Or([Q.Phrase(f, tokens) for f in TEXT_FIELDS])
+        if literal is not None:
+            self._mark(tuple(tokens), phrase=unit.is_phrase)
+        parts: list[Q.Query] = []
+        for concept in unit.concepts:
+            boost = CONCEPT_BOOSTS[concept.split(":", 1)[0]]
+            parts.append(Q.Or([Q.Term(f, concept) for f in CONCEPT_FIELDS], boost=boost))
+            for term in self.handle.tables.group_terms(concept):
+                self._note_expansion(term)
+        if unit.company:
+            parts.append(Q.Term("company", unit.company, boost=COMPANY_TAG_BOOST))
+        if parts and literal is not None:
+            parts.append(_boosted(literal, TYPED_FORM_BONUS))
+        main = _union(parts) if parts else literal
+        recall = self._recall_query(unit)
+        if main is None:
+            return recall if recall is not None else Q.NullQuery
+        if recall is None:
+            return main
+        return DisMax([main, recall], tiebreak=TIEBREAK)
+
+    def _recall_query(self, unit: Unit) -> Q.Query | None:
+        text = unit.chinese
+        if not text:
             return None
-        return Q.Or(alternatives) if len(alternatives) > 1 else alternatives[0]
+        vocabulary = self.view.chinese_vocabulary()
+        options: list[Q.Query] = [Q.Term(PHRASE_FIELD, t) for t in vocabulary.containing(text)]
+        pieces = vocabulary.pieces(text)
+        if pieces and tuple(pieces) != unit.tokens:
+            options.append(Q.Phrase(PHRASE_FIELD, pieces))
+        if not options:
+            return None
+        return Q.Or(options, boost=RECALL_BOOST) if len(options) > 1 else _boosted(options[0], RECALL_BOOST)
 
     def _note_expansion(self, text: str) -> None:
         """Report and highlight an expansion the index holds (the concept term did the search)."""
@@ -236,9 +372,10 @@ class _Context:
         for repo in self.parsed.repos:
             typed = next((w for w in self.parsed.text.split() if w.lower().strip("/") == repo), None)
             if typed is not None and "github.com" not in typed.lower() and not self.view.docnums("repo", repo):
-                self.parsed.words.append(typed)
+                self.parsed.required.extend(typed.replace("/", " ").split())
                 self.notices.append(
-                    f"没有条目收录仓库 {repo!r}，按普通词搜索 (no item carries the repo {repo!r}; searched as words)"
+                    f"没有条目收录仓库 {repo!r}，改为搜索同时含这些词的条目 (no item carries the repo {repo!r}; "
+                    "searched for items with all of its words)"
                 )
             else:
                 kept.append(repo)
@@ -345,7 +482,7 @@ def _closest_term(reader, token: str) -> str | None:
     return best
 
 
-def _hit(view: IndexView, docnum: int, score: float, terms: highlight.Terms) -> Hit:
+def _hit(view: IndexView, docnum: int, score: float, terms: highlight.Terms, missing: list[str]) -> Hit:
     record = view.record(docnum)
     text = record["summary"] or record.get("paper_title") or ""
     return Hit(
@@ -353,6 +490,7 @@ def _hit(view: IndexView, docnum: int, score: float, terms: highlight.Terms) -> 
         score=score,
         title_html=highlight.mark(record["title"], terms),
         snippet_html=highlight.snippet(text, terms),
+        missing=missing,
     )
 
 

@@ -10,9 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from html import escape
 
-from kb.analysis import KbAnalyzer
-
-_analyzer = KbAnalyzer()
+from kb.analysis import index_tokens
 
 
 @dataclass(frozen=True)
@@ -27,17 +25,25 @@ class Terms:
 
 
 @lru_cache(maxsize=4096)
-def _spans(text: str, terms: Terms) -> tuple[tuple[int, int], ...]:
-    spans = []
+def _layout(text: str) -> tuple[dict[int, dict[str, tuple[int, int]]], dict[str, list[int]]]:
+    """Where each token of `text` stands: word position → token → character span, and token →
+    the positions it occurs at."""
     at: dict[int, dict[str, tuple[int, int]]] = {}
-    for tok in _analyzer(text, chars=True, positions=True, mode="index"):
-        if tok.text in terms.words:
-            spans.append((tok.startchar, tok.endchar))
-        at.setdefault(tok.pos, {})[tok.text] = (tok.startchar, tok.endchar)
+    starts: dict[str, list[int]] = {}
+    for token, pos, start, end in index_tokens(text):
+        at.setdefault(pos, {})[token] = (start, end)
+        starts.setdefault(token, []).append(pos)
+    return at, starts
+
+
+@lru_cache(maxsize=4096)
+def _spans(text: str, terms: Terms) -> tuple[tuple[int, int], ...]:
+    at, starts = _layout(text)
+    spans = [at[pos][word] for word in terms.words for pos in starts.get(word, ())]
     for phrase in terms.phrases:
-        for pos, here in at.items():
-            if phrase[0] in here and all(phrase[i] in at.get(pos + i, {}) for i in range(1, len(phrase))):
-                spans.append((here[phrase[0]][0], at[pos + len(phrase) - 1][phrase[-1]][1]))
+        for pos in starts.get(phrase[0], ()):
+            if all(phrase[i] in at.get(pos + i, {}) for i in range(1, len(phrase))):
+                spans.append((at[pos][phrase[0]][0], at[pos + len(phrase) - 1][phrase[-1]][1]))
     spans.sort()
     merged: list[tuple[int, int]] = []
     for s, e in spans:

@@ -8,17 +8,18 @@ and requests in flight finish on the one they started with.
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 
 from whoosh import index as whoosh_index
 
 from kb import analysis, store
-from kb.companies import CompanyTable, cached_companies
+from kb.companies import CompanyTable
+from kb.concepts import Tables, cached_tables
 from kb.config import Config
 from kb.errors import IndexMissingError
 from kb.identifiers import title_key
+from kb.schema import PHRASE_FIELD
 from kb.search.model import FACET_NAMES
-from kb.synonyms import Synonyms, cached_synonyms
+from kb.search.recall import ChineseVocabulary
 
 
 class IndexView:
@@ -54,6 +55,15 @@ class IndexView:
         if key not in self._cache:
             self._cache[key] = compute()
         return self._cache[key]
+
+    def chinese_vocabulary(self) -> ChineseVocabulary:
+        """The Chinese words this generation's body field holds (for query-time recall)."""
+        return self.cached("chinese_vocabulary", lambda: ChineseVocabulary(self._body_terms()))
+
+    def _body_terms(self):
+        reader = self.searcher().reader()
+        for term in reader.lexicon(PHRASE_FIELD):
+            yield term.decode("utf-8") if isinstance(term, bytes) else term
 
     def searcher(self):
         s = getattr(self._local, "searcher", None)
@@ -92,8 +102,8 @@ class IndexHandle:
         self._lock = threading.Lock()
         self._view: IndexView | None = None
         analysis.configure(analysis.load_user_dictionary(config.userdict))
-        self.companies: CompanyTable = cached_companies(str(config.companies))
-        self.synonyms: Synonyms = cached_synonyms(str(config.synonyms), _mtime(config.synonyms))
+        self.tables: Tables = cached_tables(config)
+        self.companies: CompanyTable = self.tables.companies
 
     def view(self) -> IndexView:
         gen = store.require_generation(self.config.index)
@@ -108,10 +118,3 @@ class IndexHandle:
 
 def _desc(date: str) -> tuple[int, ...]:
     return tuple(-ord(c) for c in date)
-
-
-def _mtime(path: Path) -> float:
-    try:
-        return Path(path).stat().st_mtime
-    except OSError:
-        return 0.0

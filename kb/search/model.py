@@ -44,6 +44,7 @@ class Hit:
     score: float
     title_html: str  # escaped, matched words wrapped in <mark>
     snippet_html: str  # escaped summary excerpt with <mark>
+    missing: list[str] = field(default_factory=list)  # query words this item lacks (best match)
 
 
 @dataclass
@@ -58,6 +59,12 @@ class SearchResult:
     suggestion: str = ""  # "did you mean" query, '' if none
     notices: list[str] = field(default_factory=list)  # e.g. unknown field ignored, query cut
     histogram: list[tuple[str, int]] = field(default_factory=list)  # (issue date, matches)
+    full_matches: int = 0  # how many results contain every query word (the rest match most)
+
+    @property
+    def partial_from(self) -> int | None:
+        """1-based rank of the first result that lacks a query word (relevance order), or None."""
+        return self.full_matches + 1 if self.full_matches < self.total else None
 
     @property
     def pages(self) -> int:
@@ -69,7 +76,12 @@ class SearchResult:
             "total": self.total,
             "page": self.page,
             "per_page": self.per_page,
-            "results": [{**h.record, "score": round(h.score, 4), "snippet_html": h.snippet_html} for h in self.hits],
+            "results": [
+                {**h.record, "score": round(h.score, 4), "snippet_html": h.snippet_html, "missing": h.missing}
+                for h in self.hits
+            ],
+            "full_matches": self.full_matches,
+            "partial_from": self.partial_from,
             "facets": {k: [asdict(v) for v in vs] for k, vs in self.facets.items()},
             "expansions": self.expansions,
             "identifiers": self.identifiers,

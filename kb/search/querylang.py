@@ -35,7 +35,7 @@ FIELD_ALIASES = {
     "标题": "title",
 }
 _TOKEN_RE = re.compile(
-    r'(?P<neg>[-－])?(?:(?P<field>[A-Za-z\u4e00-\u9fff]+)[:：])?(?:"(?P<phrase>[^"]*)"?|“(?P<cphrase>[^”]*)”?|(?P<word>[^\s"“”]+))'
+    r'(?P<neg>[-－])?(?P<plus>[+＋])?(?:(?P<field>[A-Za-z\u4e00-\u9fff]+)[:：])?(?:"(?P<phrase>[^"]*)"?|“(?P<cphrase>[^”]*)”?|(?P<word>[^\s"“”]+))'
 )
 _IDENTIFIER_FIELDS = {
     "arxiv": (normalize_arxiv, "不是 arXiv 编号 (not an arXiv ID)"),
@@ -49,6 +49,7 @@ class ParsedQuery:
     words: list[str] = field(default_factory=list)
     phrases: list[str] = field(default_factory=list)
     excluded: list[str] = field(default_factory=list)
+    required: list[str] = field(default_factory=list)  # +word: must match
     filters: dict[str, list[str]] = field(default_factory=dict)
     arxiv: list[str] = field(default_factory=list)
     repos: list[str] = field(default_factory=list)
@@ -62,7 +63,7 @@ class ParsedQuery:
 
     @property
     def is_empty(self) -> bool:
-        return not (self.words or self.phrases or self.arxiv or self.repos or self.titles)
+        return not (self.words or self.required or self.phrases or self.arxiv or self.repos or self.titles)
 
 
 def parse_query(text: str) -> ParsedQuery:
@@ -110,7 +111,7 @@ def _take(parsed: ParsedQuery, m: re.Match[str]) -> None:
     else:
         value = value.strip("()[]{}*?^~!")
         if value:
-            (parsed.excluded if neg else parsed.words).append(value)
+            (parsed.excluded if neg else parsed.required if m.group("plus") else parsed.words).append(value)
 
 
 def _field(parsed: ParsedQuery, target: str, value: str, neg: bool) -> None:

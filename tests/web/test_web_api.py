@@ -18,6 +18,8 @@ def test_search_shape_and_record_keys(client):
         "page",
         "per_page",
         "results",
+        "full_matches",
+        "partial_from",
         "facets",
         "expansions",
         "identifiers",
@@ -27,7 +29,7 @@ def test_search_shape_and_record_keys(client):
     assert data["page"] == 1 and data["per_page"] == 5
     assert 0 < len(data["results"]) <= 5 <= data["total"]
     for result in data["results"]:
-        keys = [k for k in result if k not in ("score", "snippet_html")]
+        keys = [k for k in result if k not in ("score", "snippet_html", "missing")]
         assert keys == list(EXPORT_KEYS)  # same keys, same order as `kb export`
         assert isinstance(result["score"], float)
     assert set(data["facets"]) == set(FACET_NAMES)

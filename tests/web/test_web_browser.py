@@ -116,9 +116,9 @@ def test_type_tick_open_and_go_back(browser, server):
 
     # Typing more (no IME) searches again after the pause.
     box.press("End")
-    box.type(" 二值", delay=40)
-    page.wait_for_function("() => new URLSearchParams(location.search).get('q') === '量化 二值'", timeout=10_000)
-    narrower = http_json(server + "/api/search?q=" + quote("量化 二值"))["total"]
+    box.type(" +二值", delay=40)
+    page.wait_for_function("() => new URLSearchParams(location.search).get('q') === '量化 +二值'", timeout=10_000)
+    narrower = http_json(server + "/api/search?q=" + quote("量化 +二值"))["total"]
     page.wait_for_function(
         "n => document.getElementById('result-count').textContent.includes('共 ' + n + ' 条结果')",
         arg=narrower,
