@@ -53,6 +53,7 @@ from _common import (  # noqa: E402
 
 TARGET_FULL_S = 4.0
 TARGET_INCR_S = 1.0
+TARGET_ANCHOR_RATIO = 1.5  # full rebuild / crude jieba + FTS5 build of the same archive, same run
 
 
 def reindex_cmd(archive: Path, index: Path, full: bool) -> list[str]:
@@ -179,15 +180,29 @@ def main(argv: list[str] | None = None) -> int:
         print(f"(a) full rebuild of {archive}: 1 warm-up + {args.runs} runs", flush=True)
         results["quiet"] = {"a": wait_quiet()}
         timed_reindex(archive, tmp / "warmup", True, cwd, "warm-up")
-        full = []
-        for k in range(args.runs):
+        full, anchor, ratios = [], [], []
+        anchor_cmd = [sys.executable, str(Path(__file__).resolve().parent / "anchor_fts5.py"), str(archive)]
+        check(run_child(anchor_cmd + [str(tmp / "anchor.db")], cwd=cwd), "anchor warm-up")
+        for k in range(args.runs):  # kb and the anchor in turn, so a drift of the machine hits both
             idx = tmp / f"full-{k}"
             full.append(timed_reindex(archive, idx, True, cwd, "full rebuild"))
-            print(f"  run {k + 1}/{args.runs}: {full[-1]['seconds']:.2f} s", flush=True)
+            anchor.append(check(run_child(anchor_cmd + [str(tmp / "anchor.db")], cwd=cwd), "jieba + FTS5 anchor"))
+            ratios.append(full[-1]["seconds"] / anchor[-1]["seconds"])
+            print(
+                f"  run {k + 1}/{args.runs}: {full[-1]['seconds']:.2f} s; jieba + FTS5 anchor "
+                f"{anchor[-1]['seconds']:.2f} s; ratio {ratios[-1]:.2f}",
+                flush=True,
+            )
             if k:
                 shutil.rmtree(idx)
         base_index = tmp / "full-0"
         results["full"] = summarise("full rebuild (archive)", full)
+        results["anchor"] = {
+            "name": "crude jieba + SQLite FTS5 build (bench/anchor_fts5.py)",
+            "seconds": stats([r["seconds"] for r in anchor]),
+            "ratio": stats(ratios),
+            "target_ratio": TARGET_ANCHOR_RATIO,
+        }
 
         # (b) incremental: one issue added; and a reindex with nothing to do
         print(f"(b) incremental reindex, one issue added: {args.runs} runs", flush=True)
@@ -310,6 +325,14 @@ def report(res: dict) -> None:
             ],
         )
     )
+    if res.get("anchor"):
+        a = res["anchor"]
+        verdict = "ok" if a["ratio"]["median"] <= a["target_ratio"] else "MISSED"
+        print(
+            f"\nanchor: {a['name']}: median {a['seconds']['median']:.2f} s; kb full rebuild / anchor, "
+            f"pair by pair: median {a['ratio']['median']:.2f} (min {a['ratio']['min']:.2f}, "
+            f"max {a['ratio']['max']:.2f}), target <= {a['target_ratio']:g} {verdict}"
+        )
     if res.get("synthetic"):
         base = res["full"]
         print("\ngrowth relative to the archive (full rebuild)")

@@ -21,6 +21,7 @@ from whoosh import index as whoosh_index
 
 from indexer.archive import issue_files
 from indexer.parse import Issue, parse_issue
+from indexer.prepare import Prepared, prepare_all
 from indexer.source import read_source
 from kb import analysis, store
 from kb.companies import CompanyTable
@@ -164,12 +165,18 @@ def _write(gen, live, full, sources, plan, old_files, tables, progress) -> dict:
             manifest_files.pop(name, None)
         taken = {i: n for n, info in manifest_files.items() for i in info.get("ids", [])}
         todo = sorted(sources) if full else sorted(plan.changed)
-        for count, name in enumerate(todo, 1):
+
+        def prepare_one(name: str) -> Prepared:
+            issue = _parse(sources[name], tables.companies)
+            return Prepared(name, issue, [document(r, tables) for r in (issue.records if issue else [])])
+
+        for count, prepared in enumerate(prepare_all(todo, prepare_one), 1):
+            name, issue = prepared.name, prepared.issue
             if progress:
                 progress(count, len(todo), name)
             src = sources[name]
-            issue = _parse(src, tables.companies)
-            ids = _add_issue(writer, issue, taken, tables)
+            analysis.prime(prepared.analyzed)
+            ids = _add_issue(writer, prepared, taken)
             manifest_files[name] = {
                 "sha1": src.sha1,
                 "date": issue.date if issue else "",
@@ -216,15 +223,18 @@ def _parse(src, companies: CompanyTable) -> Issue | None:
     return issue
 
 
-def _add_issue(writer, issue: Issue | None, taken: dict[str, str], tables) -> list[str]:
+def _add_issue(writer, prepared: Prepared, taken: dict[str, str]) -> list[str]:
+    """Add an issue's documents; an id another file already holds gets the file's hash."""
+    issue = prepared.issue
     if issue is None:
         return []
     ids = []
-    for record in issue.records:
+    for record, doc in zip(issue.records, prepared.docs, strict=True):
         if taken.get(record.id, issue.source_file) != issue.source_file:
             record.id += "-" + hashlib.sha1(issue.source_file.encode()).hexdigest()[:4]
+            doc["id"] = doc["record"]["id"] = record.id
         taken[record.id] = issue.source_file
-        writer.add_document(**document(record, tables))
+        writer.add_document(**doc)
         ids.append(record.id)
     return ids
 

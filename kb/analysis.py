@@ -99,17 +99,18 @@ def _segment(text: str, with_subwords: bool) -> tuple[tuple[str, int, int, bool]
     spans = {(s, e) for _, s, e in words}
     starts = [s for _, s, _ in words]
     end_of = {s: e for _, s, e in words}
-    latin = {(s, e) for w, s, e in words if _LATIN_RUN.fullmatch(w)}
     for w, s, e in engine.tokenize(text, mode="search"):
         if (s, e) in spans:
             continue
         at = starts[bisect_right(starts, s) - 1] if starts else 0
         word_end = end_of.get(at, -1)
-        if e <= word_end and (at, word_end) not in latin:
+        if e <= word_end and not _is_latin(text[at:word_end]):
             subs.setdefault(at, []).append((w, s, e))
     out: list[tuple[str, int, int, bool]] = []
     for w, s, e in words:
         out.append((w, s, e, False))
+        if e - s < 3 and s not in subs:  # nothing shorter inside (the common case)
+            continue
         seen = {w.lower()}
         for sw, ss, se in _subwords(w, s, e, subs.get(s, ())):
             if sw.lower() not in seen:
@@ -118,8 +119,13 @@ def _segment(text: str, with_subwords: bool) -> tuple[tuple[str, int, int, bool]
     return tuple(out)
 
 
-_LATIN_RUN = re.compile(r"[A-Za-z0-9]+")
+_HAS_LATIN = re.compile(r"[A-Za-z0-9]")
 _SCRIPT_RUN = re.compile(r"[A-Za-z0-9]+|[\u3400-\u9fff]+")
+
+
+def _is_latin(word: str) -> bool:
+    """Letters and digits of the Latin alphabet only."""
+    return word.isascii() and word.isalnum()
 
 
 def _join_latin(words: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
@@ -127,7 +133,7 @@ def _join_latin(words: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]
     only Chinese is segmented; a run of letters and digits stays whole."""
     out: list[tuple[str, int, int]] = []
     for w, s, e in words:
-        if out and out[-1][2] == s and _LATIN_RUN.fullmatch(w) and _LATIN_RUN.fullmatch(out[-1][0]):
+        if out and out[-1][2] == s and _is_latin(w) and _is_latin(out[-1][0]):
             prev = out.pop()
             out.append((prev[0] + w, prev[1], e))
         else:
@@ -150,14 +156,38 @@ def _subwords(word: str, s: int, e: int, found: Iterable[tuple[str, int, int]]):
     m = _VERSION_SUFFIX.search(word)
     if m and m.start() >= 2:
         yield word[: m.start()], s, s + m.start()
-    if not word.isascii() and _LATIN_RUN.search(word):  # AI芯片 → AI, 芯片; 5G芯片 → 5G, 芯片
+    if not word.isascii() and _HAS_LATIN.search(word):  # AI芯片 → AI, 芯片; 5G芯片 → 5G, 芯片
         for part in _SCRIPT_RUN.finditer(word):
             if len(part.group(0)) >= 2 and part.end() - part.start() < len(word):
                 yield part.group(0), s + part.start(), s + part.end()
 
 
-@lru_cache(maxsize=64)
+_primed: dict[tuple[str, bool], tuple] = {}  # analyses done in another process, used once
+
+
+def analyzed_entries(texts: Iterable[str]) -> dict[tuple[str, bool], tuple]:
+    """The index-mode analysis of `texts`, to hand to `prime` in another process."""
+    return {(t, True): _pieces(t, True) for t in texts}
+
+
+def prime(entries: dict[tuple[str, bool], tuple]) -> None:
+    """Take analyses made by a worker process (replacing the last ones); each is used once, by
+    the next indexing of its text."""
+    _primed.clear()
+    _primed.update(entries)
+
+
 def _pieces(value: str, with_subwords: bool) -> tuple[tuple[str, int, int, bool, bool], ...]:
+    """(text, start, end, same_position_as_previous, exact) over `value`."""
+    if _primed:
+        done = _primed.pop((value, with_subwords), None)
+        if done is not None:
+            return done
+    return _pieces_cached(value, with_subwords)
+
+
+@lru_cache(maxsize=256)
+def _pieces_cached(value: str, with_subwords: bool) -> tuple[tuple[str, int, int, bool, bool], ...]:
     """(text, start, end, same_position_as_previous, exact) over `value`; cached, because the
     indexer analyzes a record's body once for its concepts and Whoosh then indexes it."""
     return tuple(_iter_pieces(value, with_subwords))

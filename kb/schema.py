@@ -40,7 +40,7 @@ def build_schema() -> Schema:
         arxiv=KEYWORD(commas=True),
         repo=KEYWORD(commas=True),
         title_key=KEYWORD(commas=True),
-        title=TEXT(analyzer=analyzer, field_boost=FIELD_BOOSTS["title"]),
+        title=TEXT(analyzer=analyzer, field_boost=FIELD_BOOSTS["title"], phrase=False),
         body=TEXT(analyzer=analyzer, field_boost=FIELD_BOOSTS["body"]),
         spell=KEYWORD(lowercase=True),
         concept_title=KEYWORD(commas=True, scorable=True, field_boost=CONCEPT_FIELDS["concept_title"]),

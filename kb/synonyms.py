@@ -24,12 +24,20 @@ from kb.tables import read_table
 MAX_TERM_TOKENS = 6
 
 
-class TermGroups:
-    """Groups of interchangeable terms, each with a stable id `PREFIX:slug`."""
+#: Suffix of the concept id that narrower terms (instances) of a group are indexed under.
+NARROWER = "/nt"
 
-    def __init__(self, groups: Sequence[Sequence[str]], prefix: str = "syn") -> None:
+
+class TermGroups:
+    """Groups of interchangeable terms, each with a stable id `PREFIX:slug`; a group may also
+    list narrower terms (instances of the concept), indexed under `PREFIX:slug/nt`."""
+
+    def __init__(self, groups: Sequence, prefix: str = "syn") -> None:
         self.prefix = prefix
-        self.groups: list[list[str]] = [list(dict.fromkeys(str(t) for t in g)) for g in groups if g]
+        entries = [_entry(g) for g in groups if g]
+        entries = [(terms, narrower) for terms, narrower in entries if terms]
+        self.groups: list[list[str]] = [terms for terms, _ in entries]
+        self.narrower: list[list[str]] = [narrower for _, narrower in entries]
         self.ids: list[str] = _stable_ids(prefix, self.groups)
         self._by_key: dict[tuple[str, ...], int] = {}
         for index, group in enumerate(self.groups):
@@ -37,9 +45,21 @@ class TermGroups:
                 key = tuple(analyze(term))
                 if key and len(key) <= MAX_TERM_TOKENS:
                     self._by_key.setdefault(key, index)
-        self._by_first: dict[str, list[tuple[tuple[str, ...], int]]] = {}
-        for key, index in sorted(self._by_key.items(), key=lambda kv: -len(kv[0])):
-            self._by_first.setdefault(key[0], []).append((key, index))
+        found: dict[tuple[str, ...], str] = {key: self.ids[i] for key, i in self._by_key.items()}
+        for index, terms in enumerate(self.narrower):
+            for term in terms:
+                key = tuple(analyze(term))
+                if key and len(key) <= MAX_TERM_TOKENS and key not in found:
+                    found[key] = self.ids[index] + NARROWER
+        self._by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        for key, concept in sorted(found.items(), key=lambda kv: -len(kv[0])):
+            self._by_first.setdefault(key[0], []).append((key, concept))
+
+    def has_narrower(self, group_id: str) -> bool:
+        try:
+            return bool(self.narrower[self.ids.index(group_id)])
+        except ValueError:
+            return False
 
     def __len__(self) -> int:
         return len(self.groups)
@@ -50,17 +70,19 @@ class TermGroups:
         return None if index is None else self.ids[index]
 
     def terms(self, group_id: str) -> list[str]:
-        """Every term of a group, as written in the table."""
+        """Every term of a group (then its narrower terms), as written in the table."""
         try:
-            return self.groups[self.ids.index(group_id)]
+            index = self.ids.index(group_id)
         except ValueError:
             return []
+        return self.groups[index] + self.narrower[index]
 
     def match_at(self, tokens: Sequence[str], start: int) -> tuple[int, str] | None:
-        """The longest group term starting at `tokens[start]`: (length in tokens, group id)."""
-        for key, index in self._by_first.get(tokens[start], ()):
-            if tuple(tokens[start : start + len(key)]) == key:
-                return len(key), self.ids[index]
+        """The longest group term starting at `tokens[start]`: (length in tokens, group id).
+        A narrower term is not the concept: asking for TVM does not widen to every compiler."""
+        for key, concept in self._by_first.get(tokens[start], ()):
+            if not concept.endswith(NARROWER) and tuple(tokens[start : start + len(key)]) == key:
+                return len(key), concept
         return None
 
     def occurrences(self, text: str) -> Counter[str]:
@@ -73,12 +95,21 @@ class TermGroups:
         by_first = self._by_first
         for pos, words in enumerate(at):
             for word in words:
-                for key, index in by_first.get(word, ()):
+                for key, concept in by_first.get(word, ()):
                     end = pos + len(key)
                     if end <= len(at) and all(key[i] in at[pos + i] for i in range(1, len(key))):
-                        found[self.ids[index]] += 1
+                        found[concept] += 1
                         break
         return found
+
+
+def _entry(group) -> tuple[list[str], list[str]]:
+    """(terms, narrower terms) of a list entry or a `{terms: [...], narrower: [...]}` entry."""
+    if isinstance(group, dict):
+        terms, narrower = group.get("terms") or [], group.get("narrower") or []
+    else:
+        terms, narrower = group, []
+    return list(dict.fromkeys(str(t) for t in terms)), list(dict.fromkeys(str(t) for t in narrower))
 
 
 def _stable_ids(prefix: str, groups: list[list[str]]) -> list[str]:
@@ -93,8 +124,11 @@ def _stable_ids(prefix: str, groups: list[list[str]]) -> list[str]:
 
 def _load(path: str | Path, what: str, key: str, prefix: str) -> TermGroups:
     groups = read_table(path, what).get(key, [])
-    if not isinstance(groups, list) or not all(isinstance(g, list) for g in groups):
-        raise ConfigError(f"{what} {path}: {key!r} must be a list of lists")
+    ok = isinstance(groups, list) and all(
+        isinstance(g, list) or (isinstance(g, dict) and isinstance(g.get("terms"), list)) for g in groups
+    )
+    if not ok:
+        raise ConfigError(f"{what} {path}: {key!r} must be a list of lists (or of {{terms: [...]}} entries)")
     return TermGroups(groups, prefix)
 
 

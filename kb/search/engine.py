@@ -33,11 +33,13 @@ from kb.search.model import (
     SearchResult,
 )
 from kb.search.plan import Unit, plan_units
+from kb.synonyms import NARROWER
 from kb.search.querylang import ParsedQuery, parse_query
 
 FACET_LIMIT = 30
 #: How much a match of a concept counts, per kind of concept (a plain word's match counts 1.0).
 CONCEPT_BOOSTS = {"syn": 1.0, "gl": 0.8, "co": 1.0}
+NARROWER_BOOST = 0.5  # an instance of the concept (TVM for 深度学习编译器), against the concept itself
 TYPED_FORM_BONUS = 0.3  # added where the concept stands in the form the reader typed
 COMPANY_TAG_BOOST = 1.0  # the item is tagged with the company the query names
 RECALL_BOOST = 0.25  # a Chinese word found inside a longer word, or split into words: below a match
@@ -290,14 +292,17 @@ class _Context:
         tokens = list(unit.tokens)
         self._expanded_tokens.add(tuple(tokens))
         literal = self._tokens_query(tokens, phrase=unit.is_phrase)
-        if literal is not None and len(tokens) > 1 and unit.is_phrase:  # a phrase counts in the title too
-            literal = Q.Or([Q.Phrase(f, tokens) for f in TEXT_FIELDS])
+        if literal is not None and len(tokens) > 1 and unit.is_phrase:  # the words in the title count too
+            literal = Q.Or([Q.Phrase(PHRASE_FIELD, tokens), Q.And([Q.Term("title", t) for t in tokens])])
         if literal is not None:
             self._mark(tuple(tokens), phrase=unit.is_phrase)
         parts: list[Q.Query] = []
         for concept in unit.concepts:
             boost = CONCEPT_BOOSTS[concept.split(":", 1)[0]]
             parts.append(Q.Or([Q.Term(f, concept) for f in CONCEPT_FIELDS], boost=boost))
+            if self.handle.tables.synonyms.has_narrower(concept):  # TVM for deep learning compiler
+                narrower = concept + NARROWER
+                parts.append(Q.Or([Q.Term(f, narrower) for f in CONCEPT_FIELDS], boost=boost * NARROWER_BOOST))
             for term in self.handle.tables.group_terms(concept):
                 self._note_expansion(term)
         if unit.company:

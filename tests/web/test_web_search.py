@@ -209,3 +209,19 @@ def test_long_query_is_cut_with_a_notice(client):
     response = client.get("/", query_string={"q": "量化 " * 400})  # 2,400 chars, 3 KB
     assert response.status_code == 200
     assert "query cut" in response.get_data(as_text=True)
+
+
+def test_partial_matches_say_in_chinese_which_words_they_lack_and_links_keep_the_state(client):
+    query = "/?q=" + "华为 芯片 xilinxzz" + "&section=news&sort=relevance&per_page=10"
+    response = client.get(query)
+    html = response.get_data(as_text=True)
+    api = client.get("/api/search?q=华为 芯片 xilinxzz&section=news&per_page=10").get_json()
+    assert api["total"] > 0 and api["partial_from"] == 1  # no item has the made-up word
+    assert "以下结果未包含：xilinxzz" in html
+    assert all("xilinxzz" in r["missing"] for r in api["results"])
+    assert "条包含全部词" in html
+    links = facet_links(html)
+    assert links
+    for attrs in links.values():  # every facet toggle keeps the query and the other state
+        state = _query(attrs["href"])
+        assert state["q"] == ["华为 芯片 xilinxzz"] and state.get("per_page") == ["10"]
