@@ -33,8 +33,8 @@ from kb.search.model import (
     SearchResult,
 )
 from kb.search.plan import Unit, plan_units
-from kb.synonyms import NARROWER
 from kb.search.querylang import ParsedQuery, parse_query
+from kb.synonyms import NARROWER
 
 FACET_LIMIT = 30
 #: How much a match of a concept counts, per kind of concept (a plain word's match counts 1.0).

@@ -4,7 +4,6 @@ under the figures measured when it was checked in (README): quality, not time.""
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import pytest
 from kbtest import ROOT, make_config
