@@ -28,6 +28,7 @@ lint: $(BIN)/kb
 	$(BIN)/ruff format --check kb indexer web tests bench
 
 bench: $(BIN)/kb
+	$(BIN)/pip install --quiet -e '.[test,bench]'
 	$(BIN)/python bench/bench_index.py
 	$(BIN)/python bench/bench_search.py
 	$(BIN)/python bench/bench_serve.py
