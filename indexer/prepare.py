@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -44,7 +45,14 @@ def prepare_all(names: list[str], prepare_one: PrepareOne, workers: int | None =
     _job = prepare_one
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            yield from pool.imap(_run, names, chunksize=1)
+            # at most a few issues ahead of the writer, so memory stays bounded when it is slower
+            pending: deque = deque()
+            for name in names:
+                pending.append(pool.apply_async(_run, (name,)))
+                if len(pending) > 2 * workers:
+                    yield pending.popleft().get()
+            while pending:
+                yield pending.popleft().get()
     finally:
         _job = None
 

@@ -114,7 +114,8 @@ def _ranked_page(view: IndexView, ctx: _Context, final: Set[int], start: int, en
             batch.append(docs)
         else:
             _score_batch(view, ctx.query, batch, ranked)
-            ranked += _top(view, ctx.query, docs, min(len(docs), end - offset))
+            whole = final is ctx.matched and len(docs) == len(ctx.matched)  # no filter: Whoosh can skip
+            ranked += _top(view, ctx.query, docs, min(len(docs), end - offset), whole)
         offset += len(docs)
         if offset >= end:
             break
@@ -151,9 +152,11 @@ def _score_batch(view: IndexView, query: Q.Query, batch: list[set[int]], ranked:
     batch.clear()
 
 
-def _top(view: IndexView, query: Q.Query, docs: set[int], wanted: int) -> list[tuple[int, float]]:
-    """Whoosh's top-k within one big group."""
-    hits = [(h.docnum, h.score) for h in view.searcher().search(query, limit=wanted, filter=docs)]
+def _top(view: IndexView, query: Q.Query, docs: set[int], wanted: int, whole: bool) -> list[tuple[int, float]]:
+    """Whoosh's top-k within one big group (`whole`: the group is every match of the query, so
+    no filter is needed and Whoosh's block-max skipping works)."""
+    found = view.searcher().search(query, limit=wanted, filter=None if whole else docs)
+    hits = [(h.docnum, h.score) for h in found if whole is False or h.docnum in docs]
     seen = {d for d, _ in hits}
     return hits + [(d, 0.0) for d in sorted(docs - seen)][: wanted - len(hits)]
 
@@ -322,6 +325,8 @@ class _Context:
         if not text:
             return None
         vocabulary = self.view.chinese_vocabulary()
+        if text in vocabulary.terms:  # indexed as a word: every longer word holding it holds it too
+            return None
         options: list[Q.Query] = [Q.Term(PHRASE_FIELD, t) for t in vocabulary.containing(text)]
         pieces = vocabulary.pieces(text)
         if pieces and tuple(pieces) != unit.tokens:
