@@ -325,24 +325,34 @@ def analyze_spans(text: str) -> list[tuple[str, int, int]]:
     return [(normalize_word(w) if not exact else w, s, e) for w, s, e, _, exact in _pieces(text, False)]
 
 
-@lru_cache(maxsize=8192)
-def index_tokens(text: str) -> tuple[tuple[str, int, int, int], ...]:
-    """(token, word position, start, end) of `text` as indexed, sub-words included."""
-    out: list[tuple[str, int, int, int]] = []
+def _indexed(text: str) -> Iterator[tuple[str, int, int, int]]:
+    """(token, word position, start, end) of `text` as indexed; sub-words share their word's
+    position."""
     pos = -1
     for word, start, end, same_pos, exact in _pieces(text, True):
-        if not same_pos:
+        if not same_pos or pos < 0:
             pos += 1
-        out.append((word if exact else normalize_word(word), pos, start, end))
-    return tuple(out)
+        yield (word if exact else normalize_word(word)), pos, start, end
+
+
+@lru_cache(maxsize=8192)
+def index_tokens(text: str) -> tuple[tuple[str, int, int, int], ...]:
+    """(token, word position, start, end) of `text` as indexed, sub-words included (cached, for
+    highlighting)."""
+    return tuple(_indexed(text))
 
 
 def index_positions(text: str) -> list[frozenset[str]]:
-    """The normalised token texts at each word position of `text` as indexed (sub-words share
-    their word's position), for matching group terms of several words."""
+    """The normalised token texts at each word position of `text` as indexed, for matching group
+    terms of several words."""
     at: list[set[str]] = []
-    for word, _, _, same_pos, exact in _pieces(text, True):
-        if not same_pos or not at:
+    for token, pos, _, _ in _indexed(text):
+        if pos == len(at):
             at.append(set())
-        at[-1].add(word if exact else normalize_word(word))
+        at[pos].add(token)
     return [frozenset(words) for words in at]
+
+
+def is_chinese(text: str) -> bool:
+    """Whether `text` is all Chinese characters (CJK unified ideographs and extension A)."""
+    return bool(text) and all("\u3400" <= ch <= "\u9fff" for ch in text)

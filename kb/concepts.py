@@ -60,11 +60,11 @@ class Tables:
 
 def load_tables(config: Config) -> Tables:
     """The tables named by the configuration; ConfigError names a bad file."""
-    return Tables(
-        companies=load_companies(config.companies),
-        synonyms=load_synonyms(config.synonyms),
-        glossary=load_glossary(config.glossary),
-    )
+    return _load(config.companies, config.synonyms, config.glossary)
+
+
+def _load(companies: Path, synonyms: Path, glossary: Path) -> Tables:
+    return Tables(load_companies(companies), load_synonyms(synonyms), load_glossary(glossary))
 
 
 def table_files(config: Config) -> tuple[Path, ...]:
@@ -80,8 +80,7 @@ def cached_tables(config: Config) -> Tables:
 
 @lru_cache(maxsize=8)
 def _cached(files: tuple[Path, Path, Path], mtimes: tuple[float, ...]) -> Tables:
-    companies, synonyms, glossary = files
-    return Tables(load_companies(companies), load_synonyms(synonyms), load_glossary(glossary))
+    return _load(*files)
 
 
 def _mtime(path: Path) -> float:

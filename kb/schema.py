@@ -77,12 +77,14 @@ def spelling_words(text: str) -> str:
 
 
 def fingerprint(*files: Path) -> str:
-    """Hash of everything that shapes the index: the source of this schema, the analyzer and the
-    identifier rules, the versions, and the given files (tables, the parser's modules)."""
+    """Hash of everything that shapes the index: the source of this schema, the analyzer, the
+    identifier rules and the concept tagging, the versions, and the given files (tables, the
+    parser's modules)."""
     digest = hashlib.sha1()
     for part in (__version__, SCHEMA_VERSION):
         digest.update(part.encode() + b"\0")
     here = Path(__file__).resolve().parent
-    for path in (here / "schema.py", here / "analysis.py", here / "identifiers.py", *files):
+    sources = ("schema.py", "analysis.py", "identifiers.py", "concepts.py", "synonyms.py")
+    for path in (*(here / name for name in sources), *files):
         digest.update(Path(path).read_bytes() + b"\0")
     return digest.hexdigest()

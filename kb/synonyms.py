@@ -4,7 +4,7 @@ form of its terms, so a word finds its group however it is spelled or inflected,
 stable id made from its first term (`syn:quantization`, `gl:acquisition`): inserting a group in
 the middle of the file renumbers nothing.
 
-Expansion happens at index time: `occurrences` tags a text with the groups it mentions (as
+Expansion happens at index time: `occurrences_at` tags a text with the groups it mentions (as
 concept terms, once per mention), so a query word adds one term, not one per synonym. At query
 time `match_at` recognises a group term of several words (`object detection`) as one unit.
 """
@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-from kb.analysis import analyze, index_positions
+from kb.analysis import analyze
 from kb.errors import ConfigError
 from kb.tables import read_table
 
@@ -61,14 +61,6 @@ class TermGroups:
         except ValueError:
             return False
 
-    def __len__(self) -> int:
-        return len(self.groups)
-
-    def id_of(self, word: str) -> str | None:
-        """The stable id of the group `word` (analyzed) belongs to, or None."""
-        index = self._by_key.get(tuple(analyze(word)))
-        return None if index is None else self.ids[index]
-
     def terms(self, group_id: str) -> list[str]:
         """Every term of a group (then its narrower terms), as written in the table."""
         try:
@@ -85,12 +77,9 @@ class TermGroups:
                 return len(key), concept
         return None
 
-    def occurrences(self, text: str) -> Counter[str]:
-        """Group id → number of mentions in `text` (whole analyzed words, in order)."""
-        return self.occurrences_at(index_positions(text))
-
     def occurrences_at(self, at: Sequence[frozenset[str]]) -> Counter[str]:
-        """Like `occurrences`, over the token sets per word position of an analyzed text."""
+        """Group id → number of mentions, over the token sets per word position of an analyzed
+        text (`kb.analysis.index_positions`): whole analyzed words, in order."""
         found: Counter[str] = Counter()
         by_first = self._by_first
         for pos, words in enumerate(at):

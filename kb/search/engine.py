@@ -156,7 +156,7 @@ def _top(view: IndexView, query: Q.Query, docs: set[int], wanted: int, whole: bo
     """Whoosh's top-k within one big group (`whole`: the group is every match of the query, so
     no filter is needed and Whoosh's block-max skipping works)."""
     found = view.searcher().search(query, limit=wanted, filter=None if whole else docs)
-    hits = [(h.docnum, h.score) for h in found if whole is False or h.docnum in docs]
+    hits = [(h.docnum, h.score) for h in found if not whole or h.docnum in docs]
     seen = {d for d, _ in hits}
     return hits + [(d, 0.0) for d in sorted(docs - seen)][: wanted - len(hits)]
 
@@ -272,8 +272,10 @@ class _Context:
 
     def full_matches(self, final: Set[int]) -> int:
         """How many of `final` contain every query word."""
-        if self.best is None or not self.best.groups or self.best.groups[0].missing:
-            return len(final) if self.best is None else 0
+        if self.best is None:
+            return len(final)
+        if not self.best.groups or self.best.groups[0].missing:
+            return 0
         full = self.best.groups[0].docs
         return len(full) if final is self.matched else len(full & final)
 
@@ -294,9 +296,10 @@ class _Context:
         scored by dis-max below a match of the word."""
         tokens = list(unit.tokens)
         self._expanded_tokens.add(tuple(tokens))
-        literal = self._tokens_query(tokens, phrase=unit.is_phrase)
-        if literal is not None and len(tokens) > 1 and unit.is_phrase:  # the words in the title count too
+        if len(tokens) > 1 and unit.is_phrase:  # the words in the title count too
             literal = Q.Or([Q.Phrase(PHRASE_FIELD, tokens), Q.And([Q.Term("title", t) for t in tokens])])
+        else:
+            literal = self._tokens_query(tokens, phrase=unit.is_phrase)
         if literal is not None:
             self._mark(tuple(tokens), phrase=unit.is_phrase)
         parts: list[Q.Query] = []

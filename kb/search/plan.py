@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from kb.analysis import analyze_spans
+from kb.analysis import analyze_spans, is_chinese
 from kb.concepts import COMPANY_PREFIX, Tables
 from kb.config import DATA_DIR
 from kb.synonyms import MAX_TERM_TOKENS
@@ -44,7 +44,7 @@ class Unit:
     def chinese(self) -> str:
         """The unit's literal text when it is all Chinese ('' otherwise), for recall."""
         text = "".join(self.tokens)
-        return text if len(text) >= 2 and all("\u3400" <= ch <= "\u9fff" for ch in text) else ""
+        return text if len(text) >= 2 and is_chinese(text) else ""
 
 
 @dataclass
@@ -100,11 +100,11 @@ def _units(words: list[str], tables: Tables) -> list[Unit]:
         length, concepts = _concept_at(tokens, i, words, tables)
         spans.append((tokens[i : i + length], concepts))
         i += length
-    spans = _glue_lone_characters(spans)
+    spans = _join_plain_chinese(spans)
     return [Unit(_typed(span, words), tuple(t.text for t in span), concepts) for span, concepts in spans]
 
 
-def _glue_lone_characters(spans: list[tuple[list[_Token], tuple[str, ...]]]):
+def _join_plain_chinese(spans: list[tuple[list[_Token], tuple[str, ...]]]):
     """Chinese written without spaces is one word to the reader even where the segmenter cuts
     it (智能合约 → 智能 + 合约, 大语言模型 → 大 + 语言 + 模型): consecutive Chinese tokens of one
     typed word that are no concept stay one unit, so best match never answers 智能合约 with
@@ -121,7 +121,7 @@ def _glue_lone_characters(spans: list[tuple[list[_Token], tuple[str, ...]]]):
 
 
 def _is_chinese(token: _Token) -> bool:
-    return all("\u3400" <= ch <= "\u9fff" for ch in token.text) and not is_stopword((token.text,))
+    return is_chinese(token.text) and not is_stopword((token.text,))
 
 
 def _adjacent(a: _Token, b: _Token) -> bool:

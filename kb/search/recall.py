@@ -11,10 +11,10 @@ the time of a full rebuild.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
-_CHINESE = re.compile(r"[\u3400-\u9fff]+")
+from kb.analysis import is_chinese
+
 MAX_CONTAINING = 32
 
 
@@ -22,7 +22,7 @@ class ChineseVocabulary:
     """The Chinese terms of one index generation."""
 
     def __init__(self, terms: Iterable[str]) -> None:
-        self.terms = frozenset(t for t in terms if _CHINESE.fullmatch(t))
+        self.terms = frozenset(t for t in terms if is_chinese(t))
         self._blob = "\n" + "\n".join(sorted(self.terms)) + "\n"
 
     def containing(self, text: str, limit: int = MAX_CONTAINING) -> list[str]:
