@@ -34,6 +34,7 @@ from kb.search.model import (
 )
 from kb.search.plan import Unit, plan_units
 from kb.search.querylang import ParsedQuery, parse_query
+from kb.search.scoring import ScoreMap
 from kb.synonyms import NARROWER
 
 FACET_LIMIT = 30
@@ -84,7 +85,7 @@ def _page(view: IndexView, ctx: _Context, final: Set[int], request: SearchReques
     start, end = (request.page - 1) * request.per_page, request.page * request.per_page
     if start >= len(final):
         return [], {}
-    if request.sort == "relevance" and ctx.query is not None:
+    if request.sort == "relevance" and ctx.ranking is not None:
         return _ranked_page(view, ctx, final, start, end)
     order = "oldest" if request.sort == "oldest" else "newest"
     if final is view.live_set:
@@ -93,37 +94,32 @@ def _page(view: IndexView, ctx: _Context, final: Set[int], request: SearchReques
     return heapq.nsmallest(end, final, key=rank.__getitem__)[start:end], {}
 
 
-#: A best-match group up to this size is scored whole and sorted in Python together with its
-#: neighbours (one Whoosh search for many small groups); a bigger one gets Whoosh's top-k.
-_SMALL_GROUP = 512
-
-
 def _ranked_page(view: IndexView, ctx: _Context, final: Set[int], start: int, end: int):
-    """The page [start, end) of the best-match groups in order, each group ranked by BM25F."""
-    ranked: list[tuple[int, float]] = []  # the results from offset `first` on, in order
-    batch: list[set[int]] = []
+    """The page [start, end) of the best-match groups in order, each group by score (BM25F,
+    kb.search.scoring), ties by docnum."""
+    scores = ctx.ranking or {}
+    ranked: list[int] = []  # the results from offset `first` on, in order
     first: int | None = None
     offset = 0
+
+    def key(d: int) -> tuple[float, int]:
+        return -scores.get(d, 0.0), d
+
     for group in ctx.groups():
-        docs = set(group.docs if final is ctx.matched else group.docs & final)
+        docs = group.docs if final is ctx.matched else group.docs & final
         if offset + len(docs) <= start:  # empty, or wholly before the page
             offset += len(docs)
             continue
         first = offset if first is None else first
-        if len(docs) <= _SMALL_GROUP:
-            batch.append(docs)
-        else:
-            _score_batch(view, ctx.query, batch, ranked)
-            whole = final is ctx.matched and len(docs) == len(ctx.matched)  # no filter: Whoosh can skip
-            ranked += _top(view, ctx.query, docs, min(len(docs), end - offset), whole)
+        wanted = end - offset
+        ranked += heapq.nsmallest(wanted, docs, key=key) if wanted < len(docs) else sorted(docs, key=key)
         offset += len(docs)
         if offset >= end:
             break
-    _score_batch(view, ctx.query, batch, ranked)
     if first is None:
         return [], {}
     page = ranked[start - first : end - first]
-    return [d for d, _ in page], dict(page)
+    return page, {d: scores.get(d, 0.0) for d in page}
 
 
 def _boosted(query: Q.Query, boost: float) -> Q.Query:
@@ -132,33 +128,8 @@ def _boosted(query: Q.Query, boost: float) -> Q.Query:
 
 
 def _union(parts: list[Q.Query]) -> Q.Query:
-    """The ranking query: the sum of the units' scores. A tree of union matchers, not Whoosh's
-    array matcher, which reads every posting of every term however few documents are scored."""
-    if len(parts) == 1:
-        return parts[0]
-    union = Q.Or(parts)
-    union.matcher_type = Q.Or.DEFAULT_MATCHER
-    return union
-
-
-def _score_batch(view: IndexView, query: Q.Query, batch: list[set[int]], ranked: list) -> None:
-    """Score small groups with one search over their union; each group sorted on its own."""
-    if not batch:
-        return
-    union = set().union(*batch)
-    scores = {h.docnum: h.score for h in view.searcher().search(query, limit=None, filter=union)}
-    for docs in batch:
-        ranked.extend(sorted(((d, scores.get(d, 0.0)) for d in docs), key=lambda ds: (-ds[1], ds[0])))
-    batch.clear()
-
-
-def _top(view: IndexView, query: Q.Query, docs: set[int], wanted: int, whole: bool) -> list[tuple[int, float]]:
-    """Whoosh's top-k within one big group (`whole`: the group is every match of the query, so
-    no filter is needed and Whoosh's block-max skipping works)."""
-    found = view.searcher().search(query, limit=wanted, filter=None if whole else docs)
-    hits = [(h.docnum, h.score) for h in found if not whole or h.docnum in docs]
-    seen = {d for d, _ in hits}
-    return hits + [(d, 0.0) for d in sorted(docs - seen)][: wanted - len(hits)]
+    """The sum of the parts' scores."""
+    return parts[0] if len(parts) == 1 else Q.Or(parts)
 
 
 def _histogram(view: IndexView, final: Set[int]) -> Counter:
@@ -189,7 +160,7 @@ class _Context:
         self.identifiers: list[str] = []
         self.notices: list[str] = []
         self.suggestion = ""
-        self.query: Q.Query | None = None  # ranks the matches by relevance, when there is one
+        self.ranking: ScoreMap | None = None  # the matches' relevance scores, when ranked
         self.matched: Set[int] = frozenset()
         self.units: list[Unit] = []  # the optional units best match counted
         self.best: BestMatch | None = None
@@ -201,7 +172,7 @@ class _Context:
     # -- matching ---------------------------------------------------------------
     def match(self) -> Set[int]:
         """Docnums matching the query part of the request (all live docs when it is empty);
-        sets `self.query` to the Whoosh query that ranks them, if any."""
+        sets `self.ranking` to their scores when they are ranked by relevance."""
         parsed = self.parsed
         self._bare_repos_to_words()
         exact = self._exact_title() if not parsed.has_identifiers else None
@@ -230,16 +201,15 @@ class _Context:
         plan = plan_units(words, self.handle.tables, required=parsed.required)
         self.notices.extend(n for n in plan.notices if n not in self.notices)
         live = self.view.live_set
-        optional = [(u, self._unit_query(u)) for u in plan.optional]
-        required = [self._unit_query(u) for u in plan.required]
-        required += [q for q in (self._phrase_query(p) for p in parsed.phrases) if q is not None]
+        optional = [(u, self._scores(self._unit_query(u))) for u in plan.optional]
+        required = [self._scores(self._unit_query(u)) for u in plan.required]
+        required += [self._scores(q) for q in (self._phrase_query(p) for p in parsed.phrases) if q is not None]
         base: set[int] | None = None
-        for q in required:
-            docs = self._docs(q)
-            base = docs if base is None else base & docs
+        for scores in required:
+            base = set(scores) if base is None else base.intersection(scores)
         if optional:
             scope = live if base is None else base
-            self.best = best_match([self._docs(q) & scope for _, q in optional], len(live))
+            self.best = best_match([scope.intersection(scores) for _, scores in optional], len(live))
             self.units = [u for u, _ in optional]
             found = self.best.docs
         elif base is not None:
@@ -251,12 +221,14 @@ class _Context:
         found = self._minus(set(found))
         if self.best is not None:
             self.best = self.best.restricted(found)
-        parts = [q for _, q in optional] + required
-        self.query = _union(parts) if found and parts else None
+        parts = [scores for _, scores in optional] + required
+        if found and parts:
+            self.ranking = {d: sum(p.get(d, 0.0) for p in parts) for d in found}
         return found
 
-    def _docs(self, query: Q.Query) -> set[int]:
-        return set(self.view.searcher().docs_for_query(query)) & self.view.live_set
+    def _scores(self, query: Q.Query) -> ScoreMap:
+        """Every live document `query` matches, with its BM25F score."""
+        return self.view.scores().of(self.view.searcher(), query)
 
     def groups(self) -> list[Group]:
         """The best-match groups of the answer in rank order (one group when all must match)."""
@@ -283,7 +255,7 @@ class _Context:
         for word in self.parsed.excluded:
             q = self._phrase_query(word, expand=False)
             if q is not None:
-                found.difference_update(self.view.searcher().docs_for_query(q))
+                found.difference_update(self._scores(q))
         return found
 
     def _unit_query(self, unit: Unit) -> Q.Query:
@@ -406,6 +378,7 @@ class _Context:
     def _identifier_docs(self, exact: str | None) -> set[int]:
         """Items carrying every identifier of the query (arXiv IDs, repos, titles)."""
         wanted = [("arxiv", i) for i in self.parsed.arxiv] + [("repo", r) for r in self.parsed.repos]
+        wanted += [("url", u) for u in self.parsed.urls]
         wanted += [("title", t) for t in self.parsed.titles + ([exact] if exact else [])]
         groups = []
         for kind, value in wanted:
@@ -414,7 +387,7 @@ class _Context:
         docs = set.intersection(*groups) if groups else set()
         if exact is None and (self.parsed.words or self.parsed.phrases) and docs:
             docs &= self._text_search(self.parsed.words)
-            self.query = None  # identifier answers are listed by date
+            self.ranking = None  # identifier answers are listed by date
         return docs & self.view.live_set
 
     # -- typo tolerance ---------------------------------------------------------------

@@ -20,6 +20,7 @@ from kb.identifiers import title_key
 from kb.schema import PHRASE_FIELD
 from kb.search.model import FACET_NAMES
 from kb.search.recall import ChineseVocabulary
+from kb.search.scoring import Scores
 
 
 class IndexView:
@@ -60,6 +61,10 @@ class IndexView:
         """The Chinese words this generation's body field holds (for query-time recall)."""
         return self.cached("chinese_vocabulary", lambda: ChineseVocabulary(self._body_terms()))
 
+    def scores(self) -> Scores:
+        """Scores queries against this generation (its field lengths are loaded once)."""
+        return self.cached("scores", lambda: Scores(self.live_set, self.searcher()))
+
     def _body_terms(self):
         reader = self.searcher().reader()
         for term in reader.lexicon(PHRASE_FIELD):
@@ -75,9 +80,9 @@ class IndexView:
         return self.searcher().stored_fields(docnum)["record"]
 
     def identifier_docs(self, kind: str, value: str) -> set[int]:
-        """Items carrying an identifier exactly: `arxiv` ID, `repo`, or `title` (whose match
-        also brings the items that carry only the same paper's arXiv ID)."""
-        if kind in ("arxiv", "repo"):
+        """Items carrying an identifier exactly: `arxiv` ID, `repo`, normalised `url`, or `title`
+        (whose match also brings the items that carry only the same paper's arXiv ID)."""
+        if kind in ("arxiv", "repo", "url"):
             return set(self.docnums(kind, value))
         docs = set(self.docnums("title_key", title_key(value)))
         for docnum in list(docs):
