@@ -27,7 +27,7 @@ from kb import analysis, store
 from kb.companies import CompanyTable
 from kb.concepts import Tables, load_tables, table_files
 from kb.config import Config
-from kb.identifiers import title_key
+from kb.identifiers import normalize_url, title_key
 from kb.records import Record
 from kb.schema import build_schema, facet_values, fingerprint, spelling_words
 
@@ -250,6 +250,7 @@ def document(record: Record, tables: Tables) -> dict:
         "arxiv": ",".join(record.arxiv_ids),
         "repo": ",".join(record.repos),
         "title_key": ",".join(sorted(keys)),
+        "url": ",".join(record_urls(record)),
         "title": record.title,
         "body": body,
         "concept_title": tables.concept_terms(record.title),
@@ -259,6 +260,12 @@ def document(record: Record, tables: Tables) -> dict:
         "record": record.to_dict(),
     }
     return {k: v for k, v in doc.items() if v not in ("", None)}
+
+
+def record_urls(record: Record) -> list[str]:
+    """The item's own link first, then every other link it holds, normalised (kb.identifiers)."""
+    found = (normalize_url(u) for u in [record.url, *(link.url for link in record.links)] if u)
+    return list(dict.fromkeys(k for k in found if k))
 
 
 def tty_progress(count: int, total: int, name: str) -> None:

@@ -140,3 +140,105 @@ def title_key(title: str) -> str:
     """A title folded for exact comparison: NFKC, case-folded, punctuation and spaces removed."""
     text = unicodedata.normalize("NFKC", title).casefold()
     return "".join(ch for ch in text if ch.isalnum())
+
+
+#: Query parameters that track a click, not name a page (dropped from every URL).
+_TRACKING_PARAMS = frozenset(
+    [
+        "spm",
+        "from",
+        "source",
+        "scene",
+        "srcid",
+        "subscene",
+        "ascene",
+        "clicktime",
+        "enterid",
+        "isappinstalled",
+        "chksm",
+        "mpshare",
+        "sharer_shareid",
+        "sharer_sharetime",
+        "sharer_shareinfo",
+        "sharer_shareinfo_first",
+        "share_token",
+        "sessionid",
+        "nsukey",
+        "exportkey",
+        "pass_ticket",
+        "wx_header",
+        "devicetype",
+        "version",
+        "lang",
+        "key",
+        "uin",
+        "fbclid",
+        "gclid",
+        "igshid",
+        "mc_cid",
+        "mc_eid",
+        "ref",
+        "ref_src",
+        "s_r",
+        "utm_source",
+        "share_source",
+        "share_medium",
+        "share_plat",
+        "share_tag",
+        "bbid",
+        "ts",
+        "timestamp",
+        "xtrack",
+    ]
+)
+#: A WeChat article under its long form is these four parameters; the rest are volatile.
+_WEIXIN_KEYS = ("__biz", "mid", "idx", "sn")
+_DEFAULT_PORTS = {"http": "80", "https": "443"}
+_URL_START_RE = re.compile(r"^(?:https?://|www\.)", re.IGNORECASE)
+
+
+def looks_like_url(text: str) -> bool:
+    """`https://…`, `http://…` or `www.…`, one token."""
+    text = text.strip()
+    return bool(_URL_START_RE.match(text)) and not any(ch.isspace() for ch in text)
+
+
+def normalize_url(url: str) -> str | None:
+    """A link folded to the page it names, for exact look-up: scheme, `www.`, default port,
+    trailing slash, fragment and tracking parameters dropped, host lower-cased, the remaining
+    parameters sorted. WeChat articles: `mp.weixin.qq.com/s/<id>`, or `mp.weixin.qq.com/s?` with
+    `__biz`, `mid`, `idx` and `sn` only. None for what is not a web page's address, and for a bare
+    home page (it names a site, not an article)."""
+    from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
+
+    text = url.strip().strip("<>")
+    if not _URL_START_RE.match(text):
+        return None
+    if not re.match(r"(?i)https?://", text):
+        text = "http://" + text
+    try:
+        parts = urlsplit(text)
+        host = (parts.hostname or "").rstrip(".")
+        port = parts.port
+    except ValueError:  # a malformed port or IPv6 literal
+        return None
+    if not host or any(ch.isspace() for ch in host):
+        return None
+    try:
+        host = host if host.isascii() else host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return None
+    host = host.lower().removeprefix("www.")
+    if port and str(port) != _DEFAULT_PORTS.get(parts.scheme.lower()):
+        host = f"{host}:{port}"
+    path = quote(unquote(parts.path), safe="/:@!$&'()*+;=-._~").rstrip("/").replace(",", "%2C")
+    params = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)]
+    if host == "mp.weixin.qq.com" and path == "/s" and any(k == "__biz" for k, _ in params):
+        found = dict(params)
+        params = [(k, found.get(k, "")) for k in _WEIXIN_KEYS]
+    else:
+        params = sorted((k, v) for k, v in params if k.lower() not in _TRACKING_PARAMS and not k.startswith("utm_"))
+    if not path and not params:
+        return None
+    query = urlencode(params, quote_via=quote, safe="_-.~").replace(",", "%2C")
+    return host + path + ("?" + query if query else "")

@@ -18,7 +18,7 @@ from kb import __version__
 from kb.analysis import KbAnalyzer
 from kb.records import Record
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 
 #: Field weights for BM25F: `body` holds all of an item's text (title, paper title, summary,
 #: outlet); `title` holds the title again, so a word in the title counts more. The concept
@@ -40,6 +40,7 @@ def build_schema() -> Schema:
         arxiv=KEYWORD(commas=True),
         repo=KEYWORD(commas=True),
         title_key=KEYWORD(commas=True),
+        url=KEYWORD(commas=True),
         title=TEXT(analyzer=analyzer, field_boost=FIELD_BOOSTS["title"], phrase=False),
         body=TEXT(analyzer=analyzer, field_boost=FIELD_BOOSTS["body"]),
         spell=KEYWORD(lowercase=True),

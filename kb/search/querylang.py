@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from kb.identifiers import normalize_arxiv, normalize_repo
+from kb.identifiers import looks_like_url, normalize_arxiv, normalize_repo, normalize_url
 from kb.search.model import MAX_QUERY_CHARS
 
 #: field name in a query → facet/filter it sets (Chinese aliases too).
@@ -33,6 +33,8 @@ FIELD_ALIASES = {
     "github": "repo",
     "title": "title",
     "标题": "title",
+    "url": "url",
+    "链接": "url",
 }
 _TOKEN_RE = re.compile(
     r'(?P<neg>[-－])?(?P<plus>[+＋])?(?:(?P<field>[A-Za-z\u4e00-\u9fff]+)[:：])?(?:"(?P<phrase>[^"]*)"?|“(?P<cphrase>[^”]*)”?|(?P<word>[^\s"“”]+))'
@@ -40,7 +42,9 @@ _TOKEN_RE = re.compile(
 _IDENTIFIER_FIELDS = {
     "arxiv": (normalize_arxiv, "不是 arXiv 编号 (not an arXiv ID)"),
     "repo": (normalize_repo, "不是 GitHub 仓库 (not a GitHub repo)"),
+    "url": (normalize_url, "不是网页链接 (not a web link)"),
 }
+_IDENTIFIER_LISTS = {"arxiv": "arxiv", "repo": "repos", "url": "urls"}
 _JUNK_RE = re.compile(r"^[\s*?()\[\]{}^~!+\-|&:：,，;；。.、]+$")
 
 
@@ -53,17 +57,18 @@ class ParsedQuery:
     filters: dict[str, list[str]] = field(default_factory=dict)
     arxiv: list[str] = field(default_factory=list)
     repos: list[str] = field(default_factory=list)
+    urls: list[str] = field(default_factory=list)  # normalised article links (kb.identifiers.normalize_url)
     titles: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     text: str = ""
 
     @property
     def has_identifiers(self) -> bool:
-        return bool(self.arxiv or self.repos)
+        return bool(self.arxiv or self.repos or self.urls)
 
     @property
     def is_empty(self) -> bool:
-        return not (self.words or self.required or self.phrases or self.arxiv or self.repos or self.titles)
+        return not (self.words or self.required or self.phrases or self.arxiv or self.repos or self.urls or self.titles)
 
 
 def parse_query(text: str) -> ParsedQuery:
@@ -122,7 +127,7 @@ def _field(parsed: ParsedQuery, target: str, value: str, neg: bool) -> None:
         normalize, what = _IDENTIFIER_FIELDS[target]
         ident = normalize(value)
         if ident:
-            getattr(parsed, target if target == "arxiv" else "repos").append(ident)
+            getattr(parsed, _IDENTIFIER_LISTS[target]).append(ident)
         else:
             parsed.notices.append(f"{what}: {value!r}")
     elif target == "title":
@@ -139,6 +144,10 @@ def _identifier(parsed: ParsedQuery, value: str) -> bool:
     repo = normalize_repo(value)
     if repo and ("github.com" in value.lower() or _looks_like_repo(value)):
         parsed.repos.append(repo)
+        return True
+    url = normalize_url(value) if looks_like_url(value) else None
+    if url:
+        parsed.urls.append(url)
         return True
     return False
 
