@@ -218,7 +218,8 @@ def _parse(src, companies: CompanyTable) -> Issue | None:
     if not issue.is_issue:
         from indexer.problems import ParseWarning
 
-        issue.warnings = [ParseWarning(src.name, 0, "not an issue (no 嵌入式AI简报 title, no date, no items): skipped")]
+        message = "not an issue (no 嵌入式AI简报 title, no date, no items): skipped"
+        issue.warnings = [ParseWarning(src.name, 0, message, "not-an-issue")]
         issue.records = []
     return issue
 

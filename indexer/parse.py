@@ -71,6 +71,7 @@ class _Draft:
     section_title: str
     warmup: bool = False
     unplaced: str = ""  # why the parser could not place this text ('' for an item)
+    code: str = "unplaced"  # the warning code of unplaced text
 
 
 def parse_issue(name: str, text: str, companies: CompanyTable) -> Issue:
@@ -175,7 +176,7 @@ class _Walker:
             self.region = "section"
             self.section, self.section_title = section_code(text), text
         else:
-            self._unplaced(block, f"sub-heading {text!r} inside a section")
+            self._unplaced(block, f"sub-heading {text!r} inside a section", "sub-heading")
 
     def _to_footer(self, block: _Block) -> None:
         self._close()
@@ -238,9 +239,9 @@ class _Walker:
     def _close(self) -> None:
         self.current = None
 
-    def _unplaced(self, block: _Block, why: str) -> None:
+    def _unplaced(self, block: _Block, why: str, code: str = "unplaced") -> None:
         self._close()
-        self.drafts.append(_Draft(block.start, block.end, self.section, self.section_title, unplaced=why))
+        self.drafts.append(_Draft(block.start, block.end, self.section, self.section_title, unplaced=why, code=code))
 
     def _raw(self, block: _Block) -> str:
         return "\n".join(self.lines[block.start : block.end])
@@ -255,15 +256,15 @@ class _Walker:
         rows = self.lines[draft.start : end]
         if draft.unplaced:
             fields = ItemFields(title=plain(rows[0]).strip()[:120], summary=plain("\n".join(rows)).strip())
-            self.issue.warnings.append(
-                ParseWarning(self.issue.source_file, draft.start + 1, f"{draft.unplaced}: kept as a raw record")
-            )
+            message = f"{draft.unplaced}: kept as a raw record"
+            self.issue.warnings.append(ParseWarning(self.issue.source_file, draft.start + 1, message, draft.code))
         elif draft.warmup:
             fields = parse_warmup(" ".join(r.strip() for r in rows), self.companies)
         else:
             fields = parse_item(rows, self.companies)
-        for offset, message in fields.problems:
-            self.issue.warnings.append(ParseWarning(self.issue.source_file, draft.start + 1 + offset, message))
+        for offset, code, message in fields.problems:
+            line = draft.start + 1 + offset
+            self.issue.warnings.append(ParseWarning(self.issue.source_file, line, message, code))
         self.issue.records.append(_record(draft, end, rows, fields, placed=not draft.unplaced))
 
 
@@ -307,10 +308,11 @@ def _finish_metadata(issue: Issue, name: str) -> None:
                 name,
                 0,
                 f"file name date {stem_date} differs from the title's {h1_date}; using the file name",
+                "date-mismatch",
             )
         )
     if not issue.date:
-        issue.warnings.append(ParseWarning(name, 0, "no date in the file name or the title"))
+        issue.warnings.append(ParseWarning(name, 0, "no date in the file name or the title", "no-date"))
     has_sections = any(r.section != "warmup" and r.placed for r in issue.records)
     if not issue.title.startswith("嵌入式AI简报") and not (stem_date and has_sections):
         issue.is_issue = False
@@ -337,6 +339,8 @@ def _assign_ids(issue: Issue) -> None:
                     issue.source_file,
                     record.line_start,
                     f"same item key as line {first.line_start} ({key}); both kept",
+                    "duplicate-item",
+                    (first.line_start,),
                 )
             )
             n = 2
