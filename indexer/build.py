@@ -33,7 +33,9 @@ from kb.schema import build_schema, facet_values, fingerprint, spelling_words
 
 Progress = Callable[[int, int, str], None]
 #: The parser's own source: editing it changes the fingerprint, so the next reindex is full.
-_PARSER_SOURCES = tuple(Path(__file__).resolve().parent / n for n in ("source.py", "parse.py", "items.py", "inline.py"))
+_PARSER_SOURCES = tuple(
+    Path(__file__).resolve().parent / n for n in ("source.py", "parse.py", "items.py", "inline.py", "lint.py")
+)
 
 
 @dataclass

@@ -66,7 +66,8 @@ def split_title_outlet(text: str) -> tuple[str, str]:
     return title, outlet
 
 
-def _leading_tags(line: str) -> tuple[list[str], str]:
+def leading_tags(line: str) -> tuple[list[str], str]:
+    """The `[tag]` prefixes of a first line (arXiv IDs, venues), and the rest of the line."""
     tags: list[str] = []
     while m := _TAG_RE.match(line):
         tags.append(m.group(1).strip())
@@ -76,7 +77,7 @@ def _leading_tags(line: str) -> tuple[list[str], str]:
 
 def _head(line: str, fields: ItemFields) -> None:
     """First line: tags, main link (title | outlet), further links on the line."""
-    tags, rest = _leading_tags(strip_bullet(line))
+    tags, rest = leading_tags(strip_bullet(line))
     for tag in tags:
         pairs = arxiv_matches(tag, bare=True)
         if pairs:

@@ -20,10 +20,16 @@ WARNING_LABELS: dict[str, str] = {
     "not-an-issue": "不是一期简报，已跳过",
     "no-date": "文件名和标题里都没有日期",
     "date-mismatch": "文件名日期与标题日期不一致",
+    "unknown-section": "未知的栏目标题",
     "sub-heading": "栏目内的小标题",
     "unplaced": "不属于任何条目的文字",
     "unclosed-bracket": "括号未闭合",
+    "no-link": "条目没有链接",
+    "no-outlet": "条目没有注明来源",
+    "invalid-arxiv": "不是有效的 arXiv 编号",
+    "duplicate-link": "同一链接出现了两次",
     "duplicate-item": "同一条目出现了两次",
+    "count-mismatch": "导读条数与实际条目数不符",
 }
 
 
