@@ -33,7 +33,9 @@ from kb.schema import build_schema, facet_values, fingerprint, spelling_words
 
 Progress = Callable[[int, int, str], None]
 #: The parser's own source: editing it changes the fingerprint, so the next reindex is full.
-_PARSER_SOURCES = tuple(Path(__file__).resolve().parent / n for n in ("source.py", "parse.py", "items.py", "inline.py"))
+_PARSER_SOURCES = tuple(
+    Path(__file__).resolve().parent / n for n in ("source.py", "parse.py", "items.py", "inline.py", "lint.py")
+)
 
 
 @dataclass
@@ -218,7 +220,8 @@ def _parse(src, companies: CompanyTable) -> Issue | None:
     if not issue.is_issue:
         from indexer.problems import ParseWarning
 
-        issue.warnings = [ParseWarning(src.name, 0, "not an issue (no 嵌入式AI简报 title, no date, no items): skipped")]
+        message = "not an issue (no 嵌入式AI简报 title, no date, no items): skipped"
+        issue.warnings = [ParseWarning(src.name, 0, message, "not-an-issue")]
         issue.records = []
     return issue
 

@@ -47,7 +47,7 @@ class ItemFields:
     arxiv: list[tuple[str, str]] = field(default_factory=list)  # (id, id with version)
     repos: list[str] = field(default_factory=list)
     companies: list[str] = field(default_factory=list)
-    problems: list[tuple[int, str]] = field(default_factory=list)  # (line offset, message)
+    problems: list[tuple[int, str, str]] = field(default_factory=list)  # (line offset, code, message)
 
 
 def strip_bullet(line: str) -> str:
@@ -66,7 +66,8 @@ def split_title_outlet(text: str) -> tuple[str, str]:
     return title, outlet
 
 
-def _leading_tags(line: str) -> tuple[list[str], str]:
+def leading_tags(line: str) -> tuple[list[str], str]:
+    """The `[tag]` prefixes of a first line (arXiv IDs, venues), and the rest of the line."""
     tags: list[str] = []
     while m := _TAG_RE.match(line):
         tags.append(m.group(1).strip())
@@ -76,7 +77,7 @@ def _leading_tags(line: str) -> tuple[list[str], str]:
 
 def _head(line: str, fields: ItemFields) -> None:
     """First line: tags, main link (title | outlet), further links on the line."""
-    tags, rest = _leading_tags(strip_bullet(line))
+    tags, rest = leading_tags(strip_bullet(line))
     for tag in tags:
         pairs = arxiv_matches(tag, bare=True)
         if pairs:
@@ -90,7 +91,7 @@ def _head(line: str, fields: ItemFields) -> None:
     if url is None:  # no link: the whole line is the title
         title_text, url = inline.text, ""
         if rest.lstrip().startswith("[") and "](" not in rest:
-            fields.problems.append((0, "unclosed '[' on the item's first line; read as title"))
+            fields.problems.append((0, "unclosed-bracket", "unclosed '[' on the item's first line; read as title"))
             title_text = re.sub(r"\s*(\||｜|丨)\s*$", "", title_text.strip().lstrip("["))
     else:
         title_text = link_text or url
@@ -111,7 +112,8 @@ def _main_link(rest: str, inline, fields: ItemFields):
     m = re.match(r"^\[(?P<text>[^\]]*)\]\((?P<url>[^)\s]*)\)?", stripped)
     if m and not stripped.startswith("[["):
         if not m.group(0).endswith(")"):
-            fields.problems.append((0, "unclosed link on the item's first line; read as title and URL"))
+            message = "unclosed link on the item's first line; read as title and URL"
+            fields.problems.append((0, "unclosed-bracket", message))
         return m.group("text"), m.group("url"), others
     if inline.links and not BARE_URL_RE.sub("", inline.text).strip():
         return inline.links[0][1], inline.links[0][1], others[1:]

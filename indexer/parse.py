@@ -18,10 +18,11 @@ from markdown_it.token import Token
 
 from indexer.inline import plain
 from indexer.items import ItemFields, parse_item, parse_warmup, warmup_prefix_company
-from indexer.problems import ParseWarning
+from indexer.lint import format_warnings
+from indexer.problems import ParseWarning, by_line
 from kb.companies import CompanyTable
 from kb.identifiers import arxiv_matches, title_key
-from kb.records import Link, Record, section_code
+from kb.records import Link, Record, is_section_heading, section_code
 
 _DATE_RE = re.compile(r"(20\d{2})[-_.]?(\d{2})[-_.]?(\d{2})")
 _H1_RE = re.compile(r"^(?P<name>.*?)\s*[(（]\s*(?P<date>20\d{2}-\d{1,2}-\d{1,2})\s*[)）]\s*[：:]?\s*(?P<sub>.*)$")
@@ -42,6 +43,7 @@ class Issue:
     title: str = ""
     subtitle: str = ""
     intro: str = ""  # 导读
+    intro_line: int = 0  # 1-based line where the 导读 starts
     notes: list[str] = field(default_factory=list)  # tagline, > 注, preamble text
     footer: str = ""
     records: list[Record] = field(default_factory=list)
@@ -71,10 +73,17 @@ class _Draft:
     section_title: str
     warmup: bool = False
     unplaced: str = ""  # why the parser could not place this text ('' for an item)
+    code: str = "unplaced"  # the warning code of unplaced text
 
 
 def parse_issue(name: str, text: str, companies: CompanyTable) -> Issue:
-    """Parse one issue file's text (already decoded, '\\n' line ends)."""
+    """Parse one issue file's text (already decoded, '\\n' line ends).
+
+    `issue.warnings` holds every warning about the text, sorted by line, each with a code:
+    the parser's own (unplaced text, unknown section headings, unclosed brackets on a first
+    line, dates, duplicate item keys) and the format checks of indexer.lint. This is what the
+    editor's pre-publish check lists for a draft.
+    """
     lines = text.split("\n")
     issue = Issue(source_file=name)
     body = blank_front_matter(lines)
@@ -83,7 +92,15 @@ def parse_issue(name: str, text: str, companies: CompanyTable) -> Issue:
         walker.feed(block)
     walker.close()
     _finish_metadata(issue, name)
+    issue.warnings = _merge_warnings(issue.warnings, format_warnings(issue))
     return issue
+
+
+def _merge_warnings(parsed: list[ParseWarning], checked: list[ParseWarning]) -> list[ParseWarning]:
+    """All warnings by line; a duplicate item key is not repeated where the link already is."""
+    linked = {w.line for w in checked if w.code == "duplicate-link"}
+    kept = [w for w in parsed if not (w.code == "duplicate-item" and w.line in linked)]
+    return by_line(kept + checked)
 
 
 def blank_front_matter(lines: list[str]) -> list[str]:
@@ -174,8 +191,13 @@ class _Walker:
         elif level <= 2:
             self.region = "section"
             self.section, self.section_title = section_code(text), text
+            if not is_section_heading(text):
+                message = f"unknown section heading {text!r}: its items go to section 'other'"
+                warning = ParseWarning(self.issue.source_file, block.start + 1, message, "unknown-section")
+                self.issue.warnings.append(warning)
         else:
-            self._unplaced(block, f"sub-heading {text!r} inside a section")
+            code = "sub-heading" if is_section_heading(text) else "unknown-section"
+            self._unplaced(block, f"sub-heading {text!r} inside a section", code)
 
     def _to_footer(self, block: _Block) -> None:
         self._close()
@@ -186,6 +208,7 @@ class _Walker:
         text = "\n".join(plain(row.lstrip("> ").strip()) for row in self._raw(block).split("\n")).strip()
         if text.startswith("导读") and not self.issue.intro:
             self.issue.intro = re.sub(r"^导读\s*[：:]\s*", "", text)
+            self.issue.intro_line = block.start + 1
         else:
             self.issue.notes.append(text)
 
@@ -238,9 +261,9 @@ class _Walker:
     def _close(self) -> None:
         self.current = None
 
-    def _unplaced(self, block: _Block, why: str) -> None:
+    def _unplaced(self, block: _Block, why: str, code: str = "unplaced") -> None:
         self._close()
-        self.drafts.append(_Draft(block.start, block.end, self.section, self.section_title, unplaced=why))
+        self.drafts.append(_Draft(block.start, block.end, self.section, self.section_title, unplaced=why, code=code))
 
     def _raw(self, block: _Block) -> str:
         return "\n".join(self.lines[block.start : block.end])
@@ -255,15 +278,15 @@ class _Walker:
         rows = self.lines[draft.start : end]
         if draft.unplaced:
             fields = ItemFields(title=plain(rows[0]).strip()[:120], summary=plain("\n".join(rows)).strip())
-            self.issue.warnings.append(
-                ParseWarning(self.issue.source_file, draft.start + 1, f"{draft.unplaced}: kept as a raw record")
-            )
+            message = f"{draft.unplaced}: kept as a raw record"
+            self.issue.warnings.append(ParseWarning(self.issue.source_file, draft.start + 1, message, draft.code))
         elif draft.warmup:
             fields = parse_warmup(" ".join(r.strip() for r in rows), self.companies)
         else:
             fields = parse_item(rows, self.companies)
-        for offset, message in fields.problems:
-            self.issue.warnings.append(ParseWarning(self.issue.source_file, draft.start + 1 + offset, message))
+        for offset, code, message in fields.problems:
+            line = draft.start + 1 + offset
+            self.issue.warnings.append(ParseWarning(self.issue.source_file, line, message, code))
         self.issue.records.append(_record(draft, end, rows, fields, placed=not draft.unplaced))
 
 
@@ -307,10 +330,11 @@ def _finish_metadata(issue: Issue, name: str) -> None:
                 name,
                 0,
                 f"file name date {stem_date} differs from the title's {h1_date}; using the file name",
+                "date-mismatch",
             )
         )
     if not issue.date:
-        issue.warnings.append(ParseWarning(name, 0, "no date in the file name or the title"))
+        issue.warnings.append(ParseWarning(name, 0, "no date in the file name or the title", "no-date"))
     has_sections = any(r.section != "warmup" and r.placed for r in issue.records)
     if not issue.title.startswith("嵌入式AI简报") and not (stem_date and has_sections):
         issue.is_issue = False
@@ -332,13 +356,16 @@ def _assign_ids(issue: Issue) -> None:
         key = item_key(record)
         if key in seen:
             first = seen[key]
-            issue.warnings.append(
-                ParseWarning(
-                    issue.source_file,
-                    record.line_start,
-                    f"same item key as line {first.line_start} ({key}); both kept",
+            if not key.startswith("url:"):  # the same link is indexer.lint's to report
+                issue.warnings.append(
+                    ParseWarning(
+                        issue.source_file,
+                        record.line_start,
+                        f"same item key as line {first.line_start} ({key}); both kept",
+                        "duplicate-item",
+                        (first.line_start,),
+                    )
                 )
-            )
             n = 2
             while f"{key}#{n}" in seen:
                 n += 1

@@ -34,7 +34,7 @@ def decode(name: str, data: bytes) -> SourceText:
         size = len(data) / 1024 / 1024
         limit = MAX_FILE_BYTES // 1024 // 1024
         msg = f"file is {size:.1f} MB, over the {limit} MB limit for an issue: skipped"
-        return SourceText(name, None, digest, [ParseWarning(name, 0, msg)])
+        return SourceText(name, None, digest, [ParseWarning(name, 0, msg, "too-large")])
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -43,17 +43,17 @@ def decode(name: str, data: bytes) -> SourceText:
         line = data[: exc.start].count(b"\n") + 1
         text = _decode_legacy(data)
         if text is not None:
-            warnings.append(ParseWarning(name, line, "not UTF-8; decoded as GB18030"))
+            warnings.append(ParseWarning(name, line, "not UTF-8; decoded as GB18030", "legacy-encoding"))
         else:
             text = data.decode("utf-8", errors="replace")
             bad = sum(1 for ch in text if ch == "\ufffd")
             msg = f"invalid UTF-8 bytes ({bad} replaced with U+FFFD), first at this line"
-            warnings.append(ParseWarning(name, line, msg))
+            warnings.append(ParseWarning(name, line, msg, "invalid-utf8"))
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "\x00" in text:
         text = text.replace("\x00", "")
-        warnings.append(ParseWarning(name, 0, "NUL characters removed"))
+        warnings.append(ParseWarning(name, 0, "NUL characters removed", "nul-removed"))
     return SourceText(name, text, digest, warnings)
 
 
@@ -74,5 +74,5 @@ def read_source(root: Path, path: Path) -> SourceText:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        return SourceText(name, None, "", [ParseWarning(name, 0, f"cannot read: {exc.strerror}")])
+        return SourceText(name, None, "", [ParseWarning(name, 0, f"cannot read: {exc.strerror}", "unreadable")])
     return decode(name, data)

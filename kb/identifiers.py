@@ -9,8 +9,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from datetime import date
+from urllib.parse import urlsplit
 
-_ARXIV_CORE = r"(?P<id>(?P<yy>\d{2})(?P<mm>\d{2})\.\d{4,5})(?P<ver>v\d+)?"
+_ARXIV_CORE = r"(?P<id>(?P<yy>\d{2})(?P<mm>\d{2})\.(?P<num>\d{4,5}))(?P<ver>v\d+)?(?!\d)"
 #: arXiv abs/pdf/html URLs anywhere (arxiv.org, export.arxiv.org, www.arxiv.org).
 ARXIV_URL_RE = re.compile(r"arxiv\.org/(?:abs|pdf|html|format)/" + _ARXIV_CORE + r"(?:\.pdf)?", re.IGNORECASE)
 #: `arXiv:2011.12289v1` and `arXiv 2011.12289`.
@@ -59,8 +61,64 @@ _VENUE_RE = re.compile(r"^(?P<name>[A-Za-z][A-Za-z&-]{1,15})\s*'?(?P<year>(?:19|
 _VENUE_ALIASES = {"NIPS": "NeurIPS", "NEURIPS": "NeurIPS", "SYSML": "MLSys", "MLSYS": "MLSys"}
 
 
+#: What looks like an arXiv ID, valid or not: any path after arxiv.org/abs/ (pdf, html, format),
+#: `arXiv:` or a bare number of the new form (only where bare IDs are allowed).
+_ARXIV_LIKE_URL_RE = re.compile(r"arxiv\.org/(?:abs|pdf|html|format)/(?P<like>[\w./-]+)", re.ASCII | re.I)
+_ARXIV_LIKE_PREFIXED_RE = re.compile(r"\barxiv[:：\s]\s*(?P<like>\d{4}\.\d+(?:v\d+)?)", re.IGNORECASE)
+_ARXIV_LIKE_BARE_RE = re.compile(r"(?<![\w.])(?P<like>\d{4}\.\d{4,6}(?:v\d+)?)(?![\w.]*\d)")
+_NEW_ID_RE = re.compile(r"(?P<yy>\d{2})(?P<mm>\d{2})\.(?P<num>\d+)(?:v\d+)?")
+_OLD_ID_RE = re.compile(r"[a-z]+(?:-[a-z]+)?(?:\.[A-Za-z]{2})?/(?P<yy>\d{2})(?P<mm>\d{2})\d{3}(?:v\d+)?")
+
+
+def arxiv_id_problem(ident: str) -> str | None:
+    """Why `ident` (as written, maybe with a version) is not a valid arXiv ID, or None.
+
+    New-style `YYMM.NNNN` from 2007-04 to 2014-12 and `YYMM.NNNNN` from 2015-01, not after the
+    current month; old-style `archive[.XX]/YYMMNNN` from 1991-08 to 2007-03.
+    """
+    if m := _NEW_ID_RE.fullmatch(ident):
+        return _new_id_problem(int(m.group("yy")), int(m.group("mm")), len(m.group("num")))
+    if m := _OLD_ID_RE.fullmatch(ident):
+        yy, mm = int(m.group("yy")), int(m.group("mm"))
+        year = 1900 + yy if yy >= 91 else 2000 + yy
+        if not 1 <= mm <= 12:
+            return f"month {mm:02d} is not 01-12"
+        if not (1991, 8) <= (year, mm) <= (2007, 3):
+            return "old-style IDs (archive/YYMMNNN) run from 1991-08 to 2007-03"
+        return None
+    return "not of the form YYMM.NNNNN or archive/YYMMNNN"
+
+
+def _new_id_problem(yy: int, mm: int, digits: int) -> str | None:
+    if not 1 <= mm <= 12:
+        return f"month {mm:02d} is not 01-12"
+    if (yy, mm) < (7, 4):
+        return "new-style IDs begin in 2007-04"
+    today = date.today()
+    if (2000 + yy, mm) > (today.year, today.month):
+        return f"20{yy:02d}-{mm:02d} is in the future"
+    want = 4 if yy <= 14 else 5
+    if digits != want:
+        return f"IDs from 20{yy:02d}-{mm:02d} have {want} digits after the dot"
+    return None
+
+
 def _valid_arxiv(match: re.Match[str]) -> bool:
-    return 1 <= int(match.group("mm")) <= 12 and int(match.group("yy")) >= 7
+    return _new_id_problem(int(match.group("yy")), int(match.group("mm")), len(match.group("num"))) is None
+
+
+def invalid_arxiv(text: str, *, bare: bool = False) -> list[tuple[str, str]]:
+    """(what is written, why it is not valid) for each arXiv-looking ID in `text` that is not a
+    valid one: in an arxiv.org URL, after `arXiv:`, and bare where `bare` is set (a tag)."""
+    patterns = [_ARXIV_LIKE_URL_RE, _ARXIV_LIKE_PREFIXED_RE] + ([_ARXIV_LIKE_BARE_RE] if bare else [])
+    found: dict[str, str] = {}
+    for pattern in patterns:
+        for m in pattern.finditer(text):
+            like = re.split(r"[?#]", m.group("like"), maxsplit=1)[0].rstrip("/.,:;!")
+            like = re.sub(r"\.pdf$", "", like, flags=re.IGNORECASE)
+            if like and like not in found and (problem := arxiv_id_problem(like)):
+                found[like] = problem
+    return list(found.items())
 
 
 def arxiv_matches(text: str, *, bare: bool = False) -> list[tuple[str, str]]:
@@ -134,6 +192,15 @@ def normalize_venue(tag: str) -> str | None:
     year = m.group("year")
     year = year if len(year) == 4 else "20" + year
     return f"{name}{year}"
+
+
+def url_key(url: str) -> str:
+    """A URL without its trivial differences: scheme, host case, trailing slash, fragment."""
+    parts = urlsplit(url.strip())
+    if not parts.netloc:
+        return url.strip().split("#", 1)[0].rstrip("/")
+    path = parts.path.rstrip("/")
+    return parts.netloc.lower() + path + (f"?{parts.query}" if parts.query else "")
 
 
 def title_key(title: str) -> str:

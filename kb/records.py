@@ -36,6 +36,11 @@ def section_code(heading: str) -> str:
     return _HEADING_TO_CODE.get(heading.strip(), "other")
 
 
+def is_section_heading(heading: str) -> bool:
+    """Whether the registry knows this heading text (else its items go to `other`)."""
+    return heading.strip() in _HEADING_TO_CODE
+
+
 def section_from_user(value: str) -> str | None:
     """Resolve a user's section value (code, Chinese label or heading) to a code."""
     value = value.strip()

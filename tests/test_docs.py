@@ -25,6 +25,12 @@ def test_every_facet_and_export_key_is_documented() -> None:
     assert all(key in README for key in EXPORT_KEYS)
 
 
+def test_every_warning_code_is_documented() -> None:
+    from indexer.problems import WARNING_LABELS
+
+    assert [code for code in WARNING_LABELS if f"`{code}`" not in README] == []
+
+
 def test_every_api_route_is_documented() -> None:
     from kb.config import load_config
     from web.app import create_app

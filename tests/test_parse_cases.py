@@ -1,5 +1,6 @@
 """Parser cases as data: tests/cases/parse/NAME.md is parsed and compared with NAME.yaml
-(only the keys the YAML states are compared)."""
+(only the keys the YAML states are compared). `warnings` is a count, or the list of warnings
+in order as "LINE CODE" (e.g. "12 no-outlet"; line 0 for the whole file)."""
 
 from __future__ import annotations
 
@@ -34,7 +35,11 @@ def test_case(name: str) -> None:
         assert getattr(issue, key) == value, f"issue.{key}"
     if "warnings" in expected:
         warnings = [str(w) for w in src.warnings + issue.warnings]
-        assert len(warnings) == expected["warnings"], warnings
+        if isinstance(expected["warnings"], list):
+            got_codes = [f"{w.line} {w.code}" for w in src.warnings + issue.warnings]
+            assert got_codes == expected["warnings"], warnings
+        else:
+            assert len(warnings) == expected["warnings"], warnings
     records = issue.records
     wanted = expected.get("records", [])
     got = [(r.section, r.title) for r in records]
