@@ -195,12 +195,9 @@ def normalize_venue(tag: str) -> str | None:
 
 
 def url_key(url: str) -> str:
-    """A URL without its trivial differences: scheme, host case, trailing slash, fragment."""
-    parts = urlsplit(url.strip())
-    if not parts.netloc:
-        return url.strip().split("#", 1)[0].rstrip("/")
-    path = parts.path.rstrip("/")
-    return parts.netloc.lower() + path + (f"?{parts.query}" if parts.query else "")
+    """A link for comparing two links: its normal form (normalize_url), else the text itself
+    without fragment and trailing slash (a home page, a relative link)."""
+    return normalize_url(url) or url.strip().split("#", 1)[0].rstrip("/")
 
 
 def title_key(title: str) -> str:
@@ -276,7 +273,7 @@ def normalize_url(url: str) -> str | None:
     parameters sorted. WeChat articles: `mp.weixin.qq.com/s/<id>`, or `mp.weixin.qq.com/s?` with
     `__biz`, `mid`, `idx` and `sn` only. None for what is not a web page's address, and for a bare
     home page (it names a site, not an article)."""
-    from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
+    from urllib.parse import parse_qsl, quote, unquote, urlencode
 
     text = url.strip().strip("<>")
     if not _URL_START_RE.match(text):
