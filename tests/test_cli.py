@@ -63,18 +63,37 @@ def test_search_filters_and_readable_output(idx) -> None:
 def test_check_identifier_and_draft(idx, tmp_path) -> None:
     out = kb("check", "arXiv:2201.05432", "--json", "--index", str(idx))
     data = json.loads(out.stdout)
-    assert data["query_kind"] == "arxiv" and len(data["entries"][0]["covered"]) == 2
+    assert out.returncode == 1  # something was covered: like a linter that found something
+    assert data["query_kind"] == "arxiv" and data["items"][0]["verdict"] == "covered"
+    assert len(data["items"][0]["earlier"]) == 2
     draft = tmp_path / "draft.md"
     draft.write_text(
         "# 嵌入式AI简报 (2022-05-01)\n\n## 开源项目\n\n- [Tencent/ncnn: 又更新了](https://github.com/Tencent/ncnn)\n"
         "摘要：新版本。\n- [nobody/new-thing: 全新项目](https://github.com/nobody/new-thing)\n摘要：没报道过。\n",
         encoding="utf-8",
     )
+    out = kb("check", str(draft), "--json", "--index", str(idx))
+    data = json.loads(out.stdout)
+    verdicts = {i["title"].split(":")[0]: i["verdict"] for i in data["items"]}
+    assert data["query_kind"] == "draft" and data["date"] == "2022-05-01" and out.returncode == 1
+    assert verdicts == {"Tencent/ncnn": "covered", "nobody/new-thing": "new"}
+    new = kb("check", "https://github.com/nobody/new-thing", "--index", str(idx))
+    assert new.returncode == 0 and "[未报道 new]" in new.stdout
+
+
+def test_check_exit_codes_and_usage_errors(idx, tmp_path) -> None:
+    missing = kb("check", str(tmp_path / "no-such-draft.md"), "--index", str(idx))
+    assert missing.returncode == 2 and "no such file" in missing.stderr and not missing.stdout
+    assert kb("check", "./drafts/next.md", "--index", str(idx)).returncode == 2
+    assert kb("check", "   ", "--index", str(idx)).returncode == 2
+    title = kb("check", "一个从来没有人写过的标题", "--index", str(idx))
+    assert title.returncode == 0 and "[未报道 new]" in title.stdout
+    draft = tmp_path / "2022-02-01.md"  # the date comes from the file name
+    draft.write_text("## 开源项目\n\n- [Tencent/ncnn: 新版](https://github.com/Tencent/ncnn)\n", encoding="utf-8")
     data = json.loads(kb("check", str(draft), "--json", "--index", str(idx)).stdout)
-    covered = {e["value"]: len(e["covered"]) for e in data["entries"]}
-    assert data["query_kind"] == "draft" and covered["tencent/ncnn"] >= 2 and covered["nobody/new-thing"] == 0
-    text = kb("check", "https://github.com/nobody/new-thing", "--index", str(idx)).stdout
-    assert "not covered yet" in text
+    assert data["date"] == "2022-02-01" and all(e["date"] < "2022-02-01" for e in data["items"][0]["earlier"])
+    every = json.loads(kb("check", str(draft), "--all", "--json", "--index", str(idx)).stdout)
+    assert every["compared_with"] == "all" and len(every["items"][0]["earlier"]) > len(data["items"][0]["earlier"])
 
 
 def test_export_jsonl_and_csv(idx) -> None:

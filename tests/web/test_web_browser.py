@@ -190,7 +190,7 @@ def test_layout_on_a_desktop(browser, server):
     page.locator("#text").fill("2201.05432\nhttps://github.com/Tencent/ncnn")
     page.get_by_role("button", name="查一下").click()
     page.wait_for_selector("#check-count")
-    assert "共 2 项，其中 2 项以前报道过" in page.locator("#check-count").inner_text()
+    assert "共 2 条，2 条已报道" in page.locator("#check-count").inner_text()
     page.screenshot(path=str(SHOTS / "kb-web-check.png"), full_page=False)
     page.close()
 

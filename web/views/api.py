@@ -42,7 +42,15 @@ def api_check() -> dict[str, Any]:
     text = _check_text()
     if not text.strip():
         raise ParamError('缺少要查的内容 (missing input: use ?q=… or POST {"text": …})')
-    return check_text(index_handle(), text).to_json()
+    return check_text(index_handle(), text, compare_all=_compare_all()).to_json()
+
+
+def _compare_all() -> bool:
+    """`all=1` (query string or form) or `"all": true` (JSON body): compare with every issue."""
+    if request.args.get("all", request.form.get("all", "")) in ("1", "true", "on"):
+        return True
+    body = request.get_json(silent=True) if request.is_json else None
+    return isinstance(body, dict) and body.get("all") is True
 
 
 @bp.get("/facets")

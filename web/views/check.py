@@ -1,7 +1,8 @@
-"""The "already covered?" page `/check`: paste an arXiv ID, repo, title or a whole draft.
+"""The "already covered?" page `/check`: paste a draft, or arXiv IDs, links, repos or titles.
 
-GET `?q=` for short input (bookmarkable), POST for drafts; the body limit (2 MB) is the app's
-MAX_CONTENT_LENGTH. The lookup itself is `indexer.check.check_text` (pure, read-only).
+GET `?q=` for short input (bookmarkable), POST for drafts (the body cap is the app's
+MAX_CONTENT_LENGTH); `all=1` compares a draft with every issue. The check itself is
+`indexer.check.check_text` (pure, read-only).
 """
 
 from __future__ import annotations
@@ -13,10 +14,10 @@ from web.context import index_handle
 
 bp = Blueprint("check", __name__)
 
-KIND_LABELS: dict[str, str] = {"arxiv": "arXiv", "repo": "GitHub", "title": "标题"}
 QUERY_KIND_LABELS: dict[str, str] = {
     "arxiv": "arXiv ID",
     "repo": "GitHub 仓库",
+    "url": "文章链接",
     "title": "标题",
     "list": "多行列表",
     "draft": "整期草稿",
@@ -26,12 +27,10 @@ QUERY_KIND_LABELS: dict[str, str] = {
 
 @bp.route("/check", methods=["GET", "POST"])
 def check() -> str:
-    text = request.form.get("text", "") if request.method == "POST" else request.args.get("q", "")
-    report = check_text(index_handle(), text) if text.strip() else None
+    source = request.form if request.method == "POST" else request.args
+    text = source.get("text", "") if request.method == "POST" else source.get("q", "")
+    compare_all = source.get("all", "") in ("1", "true", "on")
+    report = check_text(index_handle(), text, compare_all=compare_all) if text.strip() else None
     return render_template(
-        "check.html",
-        text=text,
-        report=report,
-        kind_labels=KIND_LABELS,
-        query_kind_labels=QUERY_KIND_LABELS,
+        "check.html", text=text, report=report, compare_all=compare_all, query_kind_labels=QUERY_KIND_LABELS
     )
