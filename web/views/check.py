@@ -1,7 +1,8 @@
 """The "already covered?" page `/check`: paste an arXiv ID, repo, title or a whole draft.
 
-GET `?q=` for short input (bookmarkable), POST for drafts; the body limit (2 MB) is the app's
-MAX_CONTENT_LENGTH. The lookup itself is `indexer.check.check_text` (pure, read-only).
+GET `?q=` for short input (bookmarkable), POST for drafts; the body cap (config key
+`max_body_kb`) and the UTF-8 check are web.bounds'. The lookup itself is
+`indexer.check.check_text` (pure, read-only).
 """
 
 from __future__ import annotations
