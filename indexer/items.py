@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from indexer.inline import BARE_URL_RE, clean_url, parse_inline
+from indexer.inline import BARE_URL_RE, Inline, clean_url, parse_inline
 from kb.companies import CompanyTable
 from kb.identifiers import (
     REPO_SLUG_RE,
@@ -22,7 +22,7 @@ from kb.identifiers import (
 )
 
 _BULLET_RE = re.compile(r"^\s{0,3}[-*+]\s+")
-_TAG_RE = re.compile(r"^\s*\[([^\[\]()]{1,40})\](?!\()")
+_TAG_RE = re.compile(r"\s*\[([^\[\]()]{1,40})\](?!\()")
 _OUTLET_SEP_RE = re.compile(r"\s*(?:\||｜|丨)\s*")
 _LABEL_RE = re.compile(r"^\s*(?P<label>[^\s：:\[\]()（）*#>`]{1,8})\s*[：:]\s*(?P<rest>.*)$")
 _SUMMARY_LABELS = ("摘要", "简介", "介绍", "概要", "Abstract", "abstract")
@@ -31,8 +31,12 @@ _REPO_PREFIX_RE = re.compile(r"^\s*(?P<slug>[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-
 _WARMUP_PREFIX_RE = re.compile(r"^(?P<prefix>[^\s：:，,。\[][^：:，,。\[\]]{0,24}?)\s*(?P<sep>[：:，])\s*")
 _COMPANY_SPLIT_RE = re.compile(r"\s*(?:&&|&|＆|/|、|\+|和|与)\s*")
 _FIRST_SENTENCE_RE = re.compile(r"^[^。！？!?\n]{0,120}")
+_TITLE_SEPARATORS = ("|", "｜", "丨")
 _MAX_OUTLET = 30
 _SHORT_PREFIX = 6
+_MAX_LABELLED_LINKS = 64  # a line with more links is summary text (keeps _without_links linear)
+PLAIN_TEXT = "too much markup on this line to parse in bounded time: read as plain text"
+PLAIN_TEXT_CODE = "too-much-markup"
 
 
 @dataclass
@@ -48,6 +52,17 @@ class ItemFields:
     repos: list[str] = field(default_factory=list)
     companies: list[str] = field(default_factory=list)
     problems: list[tuple[int, str, str]] = field(default_factory=list)  # (line offset, code, message)
+    plain_text_lines: set[int] = field(default_factory=set)  # line offsets read as plain text
+
+    def inline(self, source: str, offset: int) -> Inline:
+        """`parse_inline(source)`, noting line `offset` when it had to be read as plain text."""
+        inline = parse_inline(source)
+        if inline.plain_text:
+            self.plain_text_lines.add(offset)
+        return inline
+
+    def report_plain_text(self) -> None:
+        self.problems += [(offset, PLAIN_TEXT_CODE, PLAIN_TEXT) for offset in sorted(self.plain_text_lines)]
 
 
 def strip_bullet(line: str) -> str:
@@ -69,15 +84,17 @@ def split_title_outlet(text: str) -> tuple[str, str]:
 def leading_tags(line: str) -> tuple[list[str], str]:
     """The `[tag]` prefixes of a first line (arXiv IDs, venues), and the rest of the line."""
     tags: list[str] = []
-    while m := _TAG_RE.match(line):
+    pos = 0
+    while m := _TAG_RE.match(line, pos):  # by position: no copy of the rest per tag
         tags.append(m.group(1).strip())
-        line = line[m.end() :]
-    return tags, line.lstrip()
+        pos = m.end()
+    return tags, line[pos:].lstrip()
 
 
 def _head(line: str, fields: ItemFields) -> None:
     """First line: tags, main link (title | outlet), further links on the line."""
     tags, rest = leading_tags(strip_bullet(line))
+    kept: list[str] = []  # tags that are neither IDs nor venues stay in the title, last first
     for tag in tags:
         pairs = arxiv_matches(tag, bare=True)
         if pairs:
@@ -85,14 +102,17 @@ def _head(line: str, fields: ItemFields) -> None:
         elif venue := normalize_venue(tag):
             fields.venue = fields.venue or venue
         else:
-            rest = f"[{tag}] {rest}"
-    inline = parse_inline(rest)
+            kept.append(f"[{tag}] ")
+    rest = "".join(reversed(kept)) + rest
+    inline = fields.inline(rest, 0)
     link_text, url, extra = _main_link(rest, inline, fields)
     if url is None:  # no link: the whole line is the title
         title_text, url = inline.text, ""
         if rest.lstrip().startswith("[") and "](" not in rest:
             fields.problems.append((0, "unclosed-bracket", "unclosed '[' on the item's first line; read as title"))
-            title_text = re.sub(r"\s*(\||｜|丨)\s*$", "", title_text.strip().lstrip("["))
+            title_text = title_text.strip().lstrip("[")
+            if title_text.endswith(_TITLE_SEPARATORS):  # a trailing `|` with no outlet after it
+                title_text = title_text[:-1].rstrip()
     else:
         title_text = link_text or url
         if not url and BARE_URL_RE.fullmatch(link_text.strip()):
@@ -125,14 +145,14 @@ def _label(label: str) -> str:
 
 
 def _body(lines: list[str], fields: ItemFields) -> None:
-    summary: list[str] = []
-    for line in lines:
+    summary: list[tuple[int, str]] = []  # (line offset in the item, text)
+    for offset, line in enumerate(lines, start=1):
         m = _LABEL_RE.match(strip_bullet(line)) if line.strip() else None
         label, rest = (m.group("label"), m.group("rest")) if m else ("", line)
         if label in _SUMMARY_LABELS:
-            summary.append(rest)
+            summary.append((offset, rest))
             continue
-        inline = parse_inline(rest)
+        inline = fields.inline(rest, offset)
         if label and inline.links and len(_without_links(rest, inline).strip(" ：:，,()（）")) < 6:
             if label in _PAPER_LABELS:
                 fields.arxiv.extend(arxiv_matches(rest, bare=True))
@@ -142,17 +162,20 @@ def _body(lines: list[str], fields: ItemFields) -> None:
                 fields.links.append((label, clean_url(url)))
             continue
         if label == "标题" and rest.strip():
-            fields.paper_title = fields.paper_title or parse_inline(rest).text.strip()
+            fields.paper_title = fields.paper_title or inline.text.strip()
             continue
-        summary.append(line)
-    text = "\n".join(parse_inline(s.strip()).text.strip() for s in summary)
+        summary.append((offset, line))
+    read = [(fields.inline(s.strip(), offset)) for offset, s in summary]
+    text = "\n".join(inline.text.strip() for inline in read)
     fields.summary = re.sub(r"\n{2,}", "\n", text).strip()
-    for line in summary:
-        for label, url in parse_inline(line.strip()).links:
+    for inline in read:
+        for label, url in inline.links:
             fields.links.append((_label(label), clean_url(url)))
 
 
-def _without_links(text: str, inline) -> str:
+def _without_links(text: str, inline: Inline) -> str:
+    if len(inline.links) > _MAX_LABELLED_LINKS:
+        return inline.text
     out = inline.text
     for label, url in inline.links:
         out = out.replace(label, "").replace(url, "")
@@ -166,6 +189,7 @@ def parse_item(lines: list[str], companies: CompanyTable) -> ItemFields:
     _body(lines[1:], fields)
     _identifiers("\n".join(lines), fields)
     _companies(fields, companies)
+    fields.report_plain_text()
     return fields
 
 
@@ -173,7 +197,7 @@ def parse_warmup(line: str, companies: CompanyTable) -> ItemFields:
     """A warm-up bullet `公司：text` (also `公司:`/`公司，`, several joined by & or /)."""
     fields = ItemFields()
     text = strip_bullet(line).strip()
-    inline = parse_inline(text)
+    inline = fields.inline(text, 0)
     plain_text = " ".join(inline.text.split())
     prefix_companies: list[str] = []
     m = _WARMUP_PREFIX_RE.match(plain_text)
@@ -191,6 +215,7 @@ def parse_warmup(line: str, companies: CompanyTable) -> ItemFields:
     fields.url = fields.links[0][1] if fields.links else ""
     _identifiers(text, fields)
     fields.companies = sorted(set(prefix_companies + companies.find(fields.title)))
+    fields.report_plain_text()
     return fields
 
 

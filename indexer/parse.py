@@ -16,8 +16,8 @@ from pathlib import PurePosixPath
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from indexer.inline import plain
-from indexer.items import ItemFields, parse_item, parse_warmup, warmup_prefix_company
+from indexer.inline import parse_inline
+from indexer.items import PLAIN_TEXT, PLAIN_TEXT_CODE, ItemFields, parse_item, parse_warmup, warmup_prefix_company
 from indexer.lint import format_warnings
 from indexer.problems import ParseWarning, by_line
 from kb.companies import CompanyTable
@@ -25,15 +25,20 @@ from kb.identifiers import arxiv_matches, title_key
 from kb.records import Link, Record, is_section_heading, section_code
 
 _DATE_RE = re.compile(r"(20\d{2})[-_.]?(\d{2})[-_.]?(\d{2})")
-_H1_RE = re.compile(r"^(?P<name>.*?)\s*[(（]\s*(?P<date>20\d{2}-\d{1,2}-\d{1,2})\s*[)）]\s*[：:]?\s*(?P<sub>.*)$")
+# The H1 `NAME (2020-01-10)：SUBTITLE`, read in linear time (see _h1_date); possessive `*+`.
+_H1_DATE_RE = re.compile(r"[(（]\s*+(?P<date>20\d{2}-\d{1,2}-\d{1,2})\s*+[)）]")
+_H1_TAIL_RE = re.compile(r"\s*+[：:]?+\s*+")
+# A line starting with an editor line's word, 往期回顾, a licence. `^[^\S\n]*+` (not `^\s*`, which
+# can run across lines and made a long run of spaces quadratic) finds the same lines.
 _FOOTER_RE = re.compile(
-    r"往期回顾|^\s*[-*]?\s*(Editor|Project|WeChat|Wechat|微信|公众号|知乎)|licen[sc]e|知识共享|creativecommons",
+    r"往期回顾|^[^\S\n]*+(?:[-*]\s*+)?+(?:Editor|Project|WeChat|Wechat|微信|公众号|知乎)|licen[sc]e|知识共享|creativecommons",
     re.IGNORECASE | re.MULTILINE,
 )
 _WARMUP_INTRO_RE = re.compile(r"热身|小新闻|先是一些")
 _BOLD_LINE_RE = re.compile(r"^\s*\*\*[^*].*\*\*\s*$", re.DOTALL)
 
-_md = MarkdownIt("commonmark", {"html": True}).enable("table")
+# Block structure only: inline text is read line by line, in bounded work, by indexer.inline.
+_md = MarkdownIt("commonmark", {"html": True}).enable("table").disable(["inline", "text_join"])
 
 
 @dataclass
@@ -145,6 +150,7 @@ class _Walker:
         self.current: _Draft | None = None
         self.drafts: list[_Draft] = []
         self.preamble_text: list[_Block] = []  # kept as raw records if no section ever comes
+        self.plain_text_lines: set[int] = set()  # 0-based lines already warned about
 
     # -- dispatch ---------------------------------------------------------------
     def feed(self, block: _Block) -> None:
@@ -181,7 +187,7 @@ class _Walker:
     def _heading(self, block: _Block) -> None:
         self._close()
         self.after_rule = False
-        text = plain(block.tokens[1].content).strip() if len(block.tokens) > 1 else ""
+        text = self._plain(block.tokens[1].content, block.start).strip() if len(block.tokens) > 1 else ""
         level = block.heading_level()
         if level == 1 and not self.issue.title:
             self.issue.title = text
@@ -205,7 +211,8 @@ class _Walker:
         self.issue.footer += self._text(block) + "\n"
 
     def _note(self, block: _Block) -> None:
-        text = "\n".join(plain(row.lstrip("> ").strip()) for row in self._raw(block).split("\n")).strip()
+        rows = self._raw(block).split("\n")
+        text = "\n".join(self._plain(row.lstrip("> ").strip(), block.start + i) for i, row in enumerate(rows)).strip()
         if text.startswith("导读") and not self.issue.intro:
             self.issue.intro = re.sub(r"^导读\s*[：:]\s*", "", text)
             self.issue.intro_line = block.start + 1
@@ -215,14 +222,14 @@ class _Walker:
     def _preamble(self, block: _Block) -> None:
         text = self._text(block)
         if block.kind == "paragraph" and _BOLD_LINE_RE.match(text):
-            self.issue.notes.append(plain(text))
+            self.issue.notes.append(self._plain(text, block.start))
         elif block.kind == "paragraph" and _WARMUP_INTRO_RE.search(text) and len(text) < 80:
             self.warmup_started = True
         elif block.kind == "paragraph" and (self.warmup_started or self._all_warmup_lines(block)):
             self.warmup_started = True
             self._split_warmup_item(block.start, block.end)
         else:
-            self.issue.notes.append(plain(text) if block.kind != "html_block" else text.strip())
+            self.issue.notes.append(self._plain(text, block.start) if block.kind != "html_block" else text.strip())
             if block.kind != "html_block":
                 self.preamble_text.append(block)
 
@@ -270,6 +277,14 @@ class _Walker:
 
     _text = _raw
 
+    def _plain(self, source: str, line: int) -> str:
+        """Plain text of `source` (from 0-based `line`), warning once if read as written."""
+        inline = parse_inline(source)
+        if inline.plain_text and line not in self.plain_text_lines:
+            self.plain_text_lines.add(line)
+            self.issue.warnings.append(ParseWarning(self.issue.source_file, line + 1, PLAIN_TEXT, PLAIN_TEXT_CODE))
+        return inline.text
+
     # -- records ----------------------------------------------------------------
     def _emit(self, draft: _Draft) -> None:
         end = draft.end
@@ -277,7 +292,8 @@ class _Walker:
             end -= 1
         rows = self.lines[draft.start : end]
         if draft.unplaced:
-            fields = ItemFields(title=plain(rows[0]).strip()[:120], summary=plain("\n".join(rows)).strip())
+            title = self._plain(rows[0], draft.start).strip()[:120]
+            fields = ItemFields(title=title, summary=self._plain("\n".join(rows), draft.start).strip())
             message = f"{draft.unplaced}: kept as a raw record"
             self.issue.warnings.append(ParseWarning(self.issue.source_file, draft.start + 1, message, draft.code))
         elif draft.warmup:
@@ -318,10 +334,10 @@ def _record(draft: _Draft, end: int, rows: list[str], fields: ItemFields, placed
 
 def _finish_metadata(issue: Issue, name: str) -> None:
     """Date, title, ids and positions once every record is known."""
-    m = _H1_RE.match(issue.title)
-    h1_date = _iso(m.group("date")) if m else ""
-    if m:
-        issue.subtitle = m.group("sub").strip()
+    h1 = _h1_date(issue.title)
+    h1_date = _iso(h1[0]) if h1 else ""
+    if h1:
+        issue.subtitle = h1[1].strip()
     stem_date = _date_from_name(name)
     issue.date = stem_date or h1_date
     if stem_date and h1_date and stem_date != h1_date:
@@ -341,9 +357,29 @@ def _finish_metadata(issue: Issue, name: str) -> None:
     _assign_ids(issue)
 
 
+def _h1_date(title: str) -> tuple[str, str] | None:
+    """(date, subtitle) of `NAME (2020-01-10)：SUBTITLE`, or None.
+
+    What `^(?P<name>.*?)\\s*[(（]\\s*DATE\\s*[)）]\\s*[：:]?\\s*(?P<sub>.*)$` matches (the name and
+    the subtitle hold no line break; whitespace between may), without its quadratic time on a
+    long run of spaces: the first `(date)` whose name is on one line and whose subtitle is too.
+    """
+    body = title[:-1] if title.endswith("\n") else title  # `$` also matches before a final \n
+    first_nl, last_nl = body.find("\n"), body.rfind("\n")
+    name_ends = len(title) if first_nl < 0 else len(title) - len(title[first_nl:].lstrip())
+    for m in _H1_DATE_RE.finditer(title):
+        if 0 <= first_nl < m.start() and m.start() != name_ends:
+            break  # the name would hold a line break, and so would every later one
+        sub_start = _H1_TAIL_RE.match(title, m.end()).end()  # type: ignore[union-attr]
+        if sub_start > last_nl:
+            return m.group("date"), title[sub_start:].removesuffix("\n")
+    return None
+
+
 def _assign_ids(issue: Issue) -> None:
     positions: dict[str, int] = {}
     seen: dict[str, Record] = {}
+    next_suffix: dict[str, int] = {}  # per repeated key, the first #n not yet tried
     for record in issue.records:
         positions[record.section] = positions.get(record.section, 0) + 1
         record.position = positions[record.section]
@@ -366,9 +402,10 @@ def _assign_ids(issue: Issue) -> None:
                         (first.line_start,),
                     )
                 )
-            n = 2
+            n = next_suffix.get(key, 2)
             while f"{key}#{n}" in seen:
                 n += 1
+            next_suffix[key] = n + 1
             key = f"{key}#{n}"
         seen[key] = record
         digest = hashlib.sha1(key.encode("utf-8")).hexdigest()[:10]

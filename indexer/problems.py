@@ -23,6 +23,7 @@ WARNING_LABELS: dict[str, str] = {
     "unknown-section": "未知的栏目标题",
     "sub-heading": "栏目内的小标题",
     "unplaced": "不属于任何条目的文字",
+    "too-much-markup": "标记过多，按纯文本读取",
     "unclosed-bracket": "括号未闭合",
     "no-link": "条目没有链接",
     "no-outlet": "条目没有注明来源",

@@ -16,6 +16,7 @@ from kb.errors import ConfigError
 
 DEFAULT_CONFIG_NAME = "kb.yaml"
 DATA_DIR = Path(__file__).resolve().parent / "data"
+MAX_BODY_KB_LIMIT = 64 * 1024  # max_body_kb may not exceed 64 MB
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("port", int, 8000, "`kb serve` port"),
     Setting("workers", int, 0, "`kb serve` worker processes (0: one per core)"),
     Setting("threads", int, 4, "`kb serve` threads per worker process"),
+    Setting("max_body_kb", int, 512, "largest POST body `kb serve` accepts, in KB (413 beyond it)"),
 )
 _BY_KEY = {s.key: s for s in SETTINGS}
 
@@ -57,6 +59,7 @@ class Config:
     port: int
     workers: int
     threads: int
+    max_body_kb: int
     source: Path | None = None
 
     def replace(self, **changes: Any) -> Config:
@@ -115,6 +118,8 @@ def _check(setting: Setting, value: Any, path: Path | None) -> Any:
             raise ConfigError(f"{where}key 'threads' must be between 1 and 256, got {value}")
         if setting.key == "workers" and not 0 <= value <= 64:
             raise ConfigError(f"{where}key 'workers' must be between 0 (one per core) and 64, got {value}")
+        if setting.key == "max_body_kb" and not 0 < value <= MAX_BODY_KB_LIMIT:
+            raise ConfigError(f"{where}key 'max_body_kb' must be between 1 and {MAX_BODY_KB_LIMIT}, got {value}")
         return value
     if setting.kind is str and isinstance(value, str):
         if setting.is_path and not value.strip():

@@ -13,6 +13,7 @@ def test_defaults_without_a_file(tmp_path) -> None:
     assert config.index == (tmp_path / "data" / "index").resolve()
     assert config.companies == DATA_DIR / "companies.yaml"
     assert config.port == 8000 and config.source is None
+    assert config.max_body_kb == 512
 
 
 def test_kb_yaml_in_the_working_folder_is_read_and_paths_are_relative_to_it(tmp_path) -> None:
@@ -31,6 +32,8 @@ def test_kb_yaml_in_the_working_folder_is_read_and_paths_are_relative_to_it(tmp_
         ("- a\n- b\n", "mapping"),
         ("archive: [unclosed\n", "not valid YAML"),
         ("threads: 0\n", "key 'threads'"),
+        ("max_body_kb: 0\n", "key 'max_body_kb' must be between 1 and 65536"),
+        ("max_body_kb: 512 KB\n", "key 'max_body_kb' must be int"),
     ],
 )
 def test_bad_files_name_the_key(tmp_path, text: str, needle: str) -> None:

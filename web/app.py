@@ -14,10 +14,8 @@ from flask import Flask, Response
 from kb.config import Config
 from kb.records import SECTION_LABELS
 from kb.search.index_view import IndexHandle
-from web import errors
+from web import bounds, errors
 from web.context import EXTENSION, index_handle
-
-MAX_BODY_BYTES = 2 * 1024 * 1024
 
 #: Sent with every response. No inline script or style anywhere: CSS and JS are static files.
 SECURITY_HEADERS: dict[str, str] = {
@@ -36,7 +34,8 @@ def create_app(config: Config, *, debug: bool = False) -> Flask:
     from web.views import api, check, pages, search
 
     app = Flask(__name__)
-    app.config.update(MAX_CONTENT_LENGTH=MAX_BODY_BYTES, DEBUG=debug, KB_CONFIG=config)
+    app.config.update(DEBUG=debug, KB_CONFIG=config)
+    bounds.register(app, config.max_body_kb)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]  # keep EXPORT_KEYS order
     app.extensions[EXTENSION] = IndexHandle(config)

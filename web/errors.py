@@ -1,7 +1,7 @@
 """The one place where errors become responses: core errors, HTTP errors, the unexpected.
 
 QueryError/KbError → 400, IndexMissingError → 503 ("索引尚未建立 — run `kb reindex`"),
-HTTP errors keep their status (404, 405, 413...). Pages under /api/ answer `{"error": msg}`,
+HTTP errors keep their status (404, 405, 413 naming the body cap...). Pages under /api/ answer `{"error": msg}`,
 the others an HTML page in Chinese. A traceback is never shown; an unexpected exception is
 logged and answered with a short 500 page — inputs are validated so that none reaches it.
 """
@@ -12,6 +12,7 @@ from flask import Flask, current_app, jsonify, render_template
 from werkzeug.exceptions import HTTPException
 
 from kb.errors import IndexMissingError, KbError
+from web.bounds import body_limit
 from web.context import wants_json
 
 INDEX_MISSING = "索引尚未建立 — run `kb reindex` (the search index has not been built yet)"
@@ -20,7 +21,7 @@ _HTTP_MESSAGES: dict[int, tuple[str, str]] = {
     400: ("请求有误", "bad request"),
     404: ("找不到这个页面", "not found"),
     405: ("不支持这种请求方法", "method not allowed"),
-    413: ("提交的内容太大：最多 2 MB", "request body too large: at most 2 MB"),
+    413: ("提交的内容太大", "request body too large"),
 }
 
 
@@ -58,6 +59,9 @@ def _http_error(exc: HTTPException):
     status = exc.code or 500
     title, english = _HTTP_MESSAGES.get(status, (exc.name, exc.name))
     message = exc.description if status == 404 and _custom(exc) else f"{title} ({english})"
+    if status == 413:  # the cap is the config key max_body_kb
+        limit = body_limit()
+        message = f"{title}：最多 {limit} ({english}: at most {limit})"
     return error_response(status, title, message)
 
 

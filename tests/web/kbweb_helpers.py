@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import http.client
 import json
 import os
 import shutil
@@ -12,7 +13,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -87,6 +88,39 @@ def http_json(url: str) -> dict:
     status, body = http_get(url)
     assert status == 200, body
     return json.loads(body)
+
+
+def http_request(
+    base: str, method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None, timeout: float = 30.0
+) -> tuple[int, str]:
+    """Status and body (as text) of one request to `base` (http://127.0.0.1:PORT), any status."""
+    host, port = base.removeprefix("http://").split(":")
+    assert host == "127.0.0.1"
+    connection = http.client.HTTPConnection(host, int(port), timeout=timeout)
+    try:
+        connection.request(method, path, body=body or None, headers=headers or {})
+        response = connection.getresponse()
+        return response.status, response.read().decode("utf-8", "replace")
+    finally:
+        connection.close()
+
+
+def http_raw(base: str, head: bytes, parts: Sequence[bytes] = (), timeout: float = 30.0) -> tuple[int, str]:
+    """Send `head` (request line and headers) and then `parts` over one socket; the answer.
+
+    For what http.client will not send: a Content-Length the body never reaches, chunks.
+    A server that answers before the body ends may close the connection mid-send: sending
+    stops there and the answer is still read.
+    """
+    host, port = base.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=timeout) as sock:
+        sock.sendall(head)
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            for part in parts:
+                sock.sendall(part)
+        response = http.client.HTTPResponse(sock)
+        response.begin()
+        return response.status, response.read().decode("utf-8", "replace")
 
 
 @contextlib.contextmanager

@@ -119,14 +119,26 @@ def test_wrong_method_is_405(client):
     assert client.delete("/").status_code == 405
 
 
-def test_body_over_2_mb_is_413_with_a_clear_message(client):
-    big = "x" * (2 * 1024 * 1024 + 1)
+def test_body_over_the_cap_is_413_naming_the_cap(client):
+    big = "x" * (512 * 1024 + 1)
     response = client.post("/check", data={"text": big})
     assert response.status_code == 413
-    assert "最多 2 MB" in response.get_data(as_text=True)
+    assert "提交的内容太大：最多 512 KB" in response.get_data(as_text=True)
     api = client.post("/api/check", json={"text": big})
     assert api.status_code == 413
-    assert "2 MB" in api.get_json()["error"]
+    assert api.get_json()["error"] == "提交的内容太大：最多 512 KB (request body too large: at most 512 KB)"
+
+
+def test_the_cap_is_the_config_key_max_body_kb(web_config):
+    from web.app import create_app
+
+    client = create_app(web_config.replace(max_body_kb=2048)).test_client()
+    assert client.post("/api/check", json={"text": "x" * (600 * 1024)}).status_code == 200
+    api = client.post("/api/check", json={"text": "x" * (2048 * 1024)})
+    assert api.status_code == 413 and "at most 2 MB" in api.get_json()["error"]
+    small = create_app(web_config.replace(max_body_kb=1)).test_client()
+    response = small.post("/check", data={"text": "x" * 1024})
+    assert response.status_code == 413 and "最多 1 KB" in response.get_data(as_text=True)
 
 
 def test_missing_index_is_503_not_500(missing_client):

@@ -14,6 +14,7 @@ from flask import Blueprint, abort, request
 from indexer.check import check_text
 from kb.search.engine import get_record, search
 from kb.search.model import FACET_NAMES
+from web.bounds import FORM_TYPES, read_json_object, require_unicode, text_field
 from web.context import index_handle
 from web.issues import list_issues
 from web.params import ParamError, parse_search_args, read_filters
@@ -72,11 +73,14 @@ def api_issues() -> dict[str, Any]:
 
 
 def _check_text() -> str:
+    """The text to check: `?q=`, a JSON body's "text", or a form's `text` (or `q`)."""
     if request.method == "GET":
-        return request.args.get("q", "")
+        return require_unicode(request.args.get("q", ""))
     if request.is_json:
-        body = request.get_json(silent=True)
-        if not isinstance(body, dict) or not isinstance(body.get("text", ""), str):
-            raise ParamError('JSON 请求体应为 {"text": "..."} (expected a JSON object {"text": "..."})')
-        return body.get("text", "")
-    return request.form.get("text", "") or request.form.get("q", "")
+        return text_field(read_json_object())
+    if request.mimetype in FORM_TYPES or not (request.mimetype or request.content_length):
+        return require_unicode(request.form.get("text", "") or request.form.get("q", ""))
+    raise ParamError(
+        '请求体应为 JSON {"text": …} 或表单 (Content-Type must be application/json or a form, '
+        f"got {request.mimetype[:60]!r})"
+    )

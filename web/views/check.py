@@ -1,8 +1,8 @@
 """The "already covered?" page `/check`: paste a draft, or arXiv IDs, links, repos or titles.
 
-GET `?q=` for short input (bookmarkable), POST for drafts (the body cap is the app's
-MAX_CONTENT_LENGTH); `all=1` compares a draft with every issue. The check itself is
-`indexer.check.check_text` (pure, read-only).
+GET `?q=` for short input (bookmarkable), POST for drafts; the body cap (config key
+`max_body_kb`) and the UTF-8 check are web.bounds'; `all=1` compares a draft with every issue.
+The check itself is `indexer.check.check_text` (pure, read-only).
 """
 
 from __future__ import annotations
