@@ -39,6 +39,7 @@ _DRAFT_RE = re.compile(r"^(#{1,2} |\s{0,3}[-*] \[)", re.MULTILINE)
 VERDICTS = ("covered", "similar", "new")
 VERDICT_LABELS = {"covered": "已报道", "similar": "可能重复", "new": "未报道"}
 MAX_SHOWN = 5  # earlier items shown per draft item
+MAX_ITEMS = 500  # items (or lines) checked per request; an issue has 20-40
 MIN_TITLE_KEY = 8  # shorter titles are not identifiers ("模型压缩")
 
 #: What a coverage answer shows of each earlier item: where it was and how to reach it.
@@ -83,6 +84,7 @@ class CheckReport:
     date: str = ""  # the draft's date ('' for a list)
     compared_with: str = "all"  # "before <date>" or "all"
     left_out: str = ""  # the date of the draft's own published issue, when indexed and left out
+    notices: list[str] = field(default_factory=list)
 
     def count(self, verdict: str) -> int:
         return sum(1 for i in self.items if i.verdict == verdict)
@@ -98,6 +100,7 @@ class CheckReport:
             "date": self.date,
             "compared_with": self.compared_with,
             "left_out": self.left_out,
+            "notices": self.notices,
             "counts": {v: self.count(v) for v in VERDICTS},
             "items": [i.to_json() for i in self.items],
             "warnings": self.warnings,
@@ -114,9 +117,15 @@ def check_text(handle: IndexHandle, text: str, *, name: str = "draft.md", compar
         return _check_draft(view, handle, text, name, compare_all)
     checker = _Checker(view, handle, set(view.live))
     lines = [(n, line.strip()) for n, line in enumerate(text.split("\n"), 1) if line.strip()]
-    items = [checker.check(_line_item(n, line)) for n, line in lines]
+    items = [checker.check(_line_item(n, line)) for n, line in lines[:MAX_ITEMS]]
     kind = items[0].identifiers[0].split(":", 1)[0] if len(items) == 1 and items[0].identifiers else "title"
-    return CheckReport(kind if len(items) == 1 else "list", items)
+    return CheckReport(kind if len(items) == 1 else "list", items, notices=_cut_notice(len(lines)))
+
+
+def _cut_notice(count: int) -> list[str]:
+    if count <= MAX_ITEMS:
+        return []
+    return [f"只查了前 {MAX_ITEMS} 条，共 {count} 条 (checked the first {MAX_ITEMS} of {count} items)"]
 
 
 def _line_item(line: int, value: str) -> tuple[ItemCheck, Record]:
@@ -151,7 +160,8 @@ def _check_draft(view: IndexView, handle: IndexHandle, text: str, name: str, com
         warnings=[w.to_dict() for w in issue.warnings],
     )
     checker = _Checker(view, handle, allowed)
-    for record in issue.records:
+    report.notices = _cut_notice(len(issue.records))
+    for record in issue.records[:MAX_ITEMS]:
         item = ItemCheck(record.line_start, record.title or record.paper_title, record.url, record.section, [])
         report.items.append(checker.check((item, record)))
     return report

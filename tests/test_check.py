@@ -132,3 +132,11 @@ def test_lines_of_identifiers_and_titles(handle) -> None:
     single = check_text(handle, "https://www.ifanr.com/1528001/")
     assert single.query_kind == "url" and single.items[0].verdict == "covered"
     assert check_text(handle, "   ").query_kind == "empty"
+
+
+def test_a_long_list_is_cut_with_a_notice(handle) -> None:
+    from indexer.check import MAX_ITEMS
+
+    report = check_text(handle, "\n".join(f"标题 {n}" for n in range(MAX_ITEMS + 50)))
+    assert len(report.items) == MAX_ITEMS and str(MAX_ITEMS + 50) in report.notices[0]
+    assert report.to_json()["notices"] == report.notices

@@ -74,6 +74,8 @@ def _print(report) -> None:
         print(f"draft {report.date or '(no date)'}: compared with {scope}")
         if report.left_out:
             print(f"its own published issue ({report.left_out}) is indexed and was left out")
+    for notice in report.notices:
+        print(notice)
     for item in report.items:
         where = f"line {item.line}: " if item.line else ""
         print(f"{where}[{item.label} {item.verdict}] {item.title[:70] or item.url}")
