@@ -6,7 +6,11 @@ Starts `kb serve --index IDX --host 127.0.0.1 --port FREEPORT --threads 8` as a 
 waits until it answers, checks every page of the query list once (status 200, warm-up), then:
 
 1. unloaded latency: one client, keep-alive, sequential requests for 3 s;
-2. load: 16 concurrent keep-alive clients for 10 s cycling through the search pages `/?q=…`
+2. the search page against a static file on the same server: one client, keep-alive, the
+   static file (`/static/style.css`) and a search page requested in turn (interleaved, so both
+   see the same machine) for 5 s; reports p50/p95 of each and the ratio of the p50s
+   (target: search page p50 ≤ 3× the static file's, p95 < 50 ms);
+3. load: 16 concurrent keep-alive clients for 10 s cycling through the search pages `/?q=…`
    of bench_search.py's query list (facet selections, sorts and pages as URL parameters) — with
    wrk (`wrk -t2 -c16 -d10s --latency -s cycle.lua`) when installed, else Python threads with
    http.client.
@@ -59,6 +63,9 @@ from kb.search.index_view import IndexHandle  # noqa: E402
 
 HOST = "127.0.0.1"
 TARGET_PAGES_S = 200
+STATIC_PATH = "/static/style.css"
+TARGET_RATIO = 3.0  # search page p50 / static file p50, one client
+TARGET_P95_MS = 50.0
 
 
 def page_paths(index: Path) -> list[str]:
@@ -228,6 +235,35 @@ def python_load(port: int, paths: list[str], clients: int, seconds: float) -> di
     }
 
 
+def interleaved(port: int, paths: list[str], seconds: float) -> dict:
+    """One keep-alive client alternating the static file and the next search page."""
+    conn = http.client.HTTPConnection(HOST, port, timeout=30)
+    static: list[float] = []
+    search: list[float] = []
+    errors = 0
+    i = 0
+    stop = time.perf_counter() + seconds
+    while time.perf_counter() < stop:
+        for path, out in ((STATIC_PATH, static), (paths[i % len(paths)], search)):
+            t = time.perf_counter()
+            conn.request("GET", path)
+            resp = conn.getresponse()
+            resp.read()
+            out.append((time.perf_counter() - t) * 1000)
+            errors += resp.status != 200
+        i += 1
+    conn.close()
+    s, q = _lat(static), _lat(search)
+    return {
+        "requests": len(static) + len(search),
+        "static_path": STATIC_PATH,
+        "static_ms": s,
+        "search_ms": q,
+        "ratio_p50": q["p50"] / s["p50"],
+        "errors": {"status": errors},
+    }
+
+
 def _lat(flat: list[float]) -> dict:
     if not flat:
         return {}
@@ -359,6 +395,7 @@ def main(argv: list[str] | None = None) -> int:
         check_pages(port, paths)  # second warm-up pass
         single = measured(lambda: python_load(port, paths, 1, 3.0), proc.pid)
         results["single_client"] = single
+        results["interleaved"] = measured(lambda: interleaved(port, paths, 5.0), proc.pid)
         results["load"] = []
         for client in clients:
             if client == "wrk":
@@ -430,6 +467,16 @@ def report(res: dict) -> None:
             ],
         )
     )
+    inter = res.get("interleaved")
+    if inter:
+        s, q = inter["static_ms"], inter["search_ms"]
+        ok = inter["ratio_p50"] <= TARGET_RATIO and q["p95"] < TARGET_P95_MS
+        print(
+            f"\none client, interleaved ({inter['requests']} requests): static {inter['static_path']} p50 "
+            f"{s['p50']:.2f} ms p95 {s['p95']:.2f} ms; search page p50 {q['p50']:.2f} ms p95 {q['p95']:.2f} ms; "
+            f"ratio of p50s {inter['ratio_p50']:.1f}x (target <= {TARGET_RATIO:g}x, p95 < {TARGET_P95_MS:g} ms: "
+            f"{'ok' if ok else 'MISSED'})"
+        )
     mem = res.get("server_memory", {})
     if mem:
         print(
