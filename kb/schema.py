@@ -16,6 +16,7 @@ from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 
 from kb import __version__
 from kb.analysis import KbAnalyzer
+from kb.facets import FACETS
 from kb.records import Record
 
 SCHEMA_VERSION = "4"
@@ -52,21 +53,9 @@ def build_schema() -> Schema:
 
 
 def facet_values(record: Record) -> dict[str, Any]:
-    """The per-document facet column: plain values, multi-valued ones as tuples."""
-    flags = []
-    if record.arxiv_ids:
-        flags.append("arxiv")
-    if record.repos:
-        flags.append("code")
-    return {
-        "date": record.date,
-        "year": record.date[:4],
-        "section": record.section,
-        "company": tuple(record.companies),
-        "outlet": record.outlet,
-        "venue": record.venue,
-        "has": tuple(flags),
-    }
+    """The per-document facet column: the date, and each registered facet's value (a tuple
+    when multi-valued), as `kb.facets.FACETS` reads it."""
+    return {"date": record.date, **{facet.name: facet.read(record) for facet in FACETS}}
 
 
 _LATIN_WORD_RE = re.compile(r"[A-Za-z][A-Za-z0-9-]{3,30}")
@@ -85,7 +74,7 @@ def fingerprint(*files: Path) -> str:
     for part in (__version__, SCHEMA_VERSION):
         digest.update(part.encode() + b"\0")
     here = Path(__file__).resolve().parent
-    sources = ("schema.py", "analysis.py", "identifiers.py", "concepts.py", "synonyms.py")
+    sources = ("schema.py", "facets.py", "analysis.py", "identifiers.py", "concepts.py", "synonyms.py")
     for path in (*(here / name for name in sources), *files):
         digest.update(Path(path).read_bytes() + b"\0")
     return digest.hexdigest()

@@ -60,6 +60,18 @@ def test_search_filters_and_readable_output(idx) -> None:
     assert data["total"] > 0 and all("Huawei" in r["companies"] for r in data["results"])
 
 
+def test_search_marks_matches_in_bold_on_a_terminal_only(idx) -> None:
+    args = ("search", "quantization", "--limit", "3", "--index", str(idx))
+    bold = kb(*args, "--color", "always").stdout
+    assert "\x1b[1m量化\x1b[0m" in bold  # the synonym, where it stands
+    plain = kb(*args).stdout  # piped: auto is plain
+    assert "\x1b[" not in plain and "<mark>" not in plain and "量化" in plain
+    assert plain == kb(*args, "--color", "never").stdout
+    assert plain == bold.replace("\x1b[1m", "").replace("\x1b[0m", "")
+    data = json.loads(kb(*args, "--json").stdout)["results"][0]
+    assert "snippet_html" not in data and {"title_spans", "snippet", "snippet_spans"} <= set(data)
+
+
 def test_check_identifier_and_draft(idx, tmp_path) -> None:
     out = kb("check", "arXiv:2201.05432", "--json", "--index", str(idx))
     data = json.loads(out.stdout)

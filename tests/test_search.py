@@ -133,10 +133,16 @@ def test_pagination(sample_handle) -> None:
     assert run(sample_handle, page=999).hits == []
 
 
-def test_highlights_mark_chinese_and_synonym_words_and_escape_html(sample_handle) -> None:
+def test_highlights_are_spans_of_chinese_and_synonym_words(sample_handle) -> None:
     result = run(sample_handle, "quantization")
-    assert any("<mark>量化</mark>" in h.snippet_html + h.title_html for h in result.hits)
-    assert all("<script" not in h.snippet_html for h in result.hits)
+    marked = [h.snippet[s:e] for h in result.hits for s, e in h.snippet_spans]
+    marked += [h.title[s:e] for h in result.hits for s, e in h.title_spans]
+    assert "量化" in marked  # found through the synonym, marked where it stands
+    for hit in result.hits:  # plain text and sorted, non-overlapping spans inside it
+        for text, spans in ((hit.title, hit.title_spans), (hit.snippet, hit.snippet_spans)):
+            assert "<mark>" not in text
+            assert all(0 <= s < e <= len(text) for s, e in spans)
+            assert all(e1 <= s2 for (_, e1), (s2, _) in zip(spans, spans[1:], strict=False))
 
 
 def test_typo_in_a_model_name_still_finds_it(sample_handle) -> None:
@@ -189,11 +195,10 @@ def test_get_record(sample_handle) -> None:
 
 
 def test_multi_word_synonyms_are_marked_only_where_whole() -> None:
-    from kb.search.highlight import Terms, mark
+    from kb.search.highlight import Terms, spans
 
     terms = Terms(frozenset({"量化"}), frozenset({("8", "位")}))
-    html = mark("8位量化，平均位宽只有8", terms)
-    assert html == "<mark>8位量化</mark>，平均位宽只有8"  # adjacent marks merge; the lone 位 is not marked
+    assert spans("8位量化，平均位宽只有8", terms) == ((0, 4),)  # adjacent marks merge; the lone 位 is not marked
 
 
 def test_typo_is_corrected_against_words_as_written(sample_handle) -> None:

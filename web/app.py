@@ -16,6 +16,9 @@ from kb.records import SECTION_LABELS
 from kb.search.index_view import IndexHandle
 from web import bounds, errors
 from web.context import EXTENSION, index_handle
+from web.fragments import Fragments
+from web.marks import marked
+from web.urls import Urls
 
 #: Sent with every response. No inline script or style anywhere: CSS and JS are static files.
 SECURITY_HEADERS: dict[str, str] = {
@@ -46,6 +49,9 @@ def create_app(config: Config, *, debug: bool = False) -> Flask:
     app.jinja_env.globals["SECTION_LABELS"] = SECTION_LABELS
     app.jinja_env.globals["company_label"] = _company_label
     app.jinja_env.filters["external_url"] = external_url
+    app.jinja_env.filters["marked"] = marked
+    urls = app.jinja_env.globals["urls"] = Urls()
+    app.jinja_env.globals["fragments"] = Fragments(urls, _company_label, external_url)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     return app

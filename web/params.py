@@ -13,12 +13,12 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 from werkzeug.datastructures import MultiDict
 
 from kb.errors import QueryError
-from kb.search.model import FACET_NAMES, MAX_PER_PAGE, SORTS, FacetValue, SearchRequest
+from kb.search.model import FACET_NAMES, MAX_PER_PAGE, SORTS, FacetSelection, SearchRequest
 
 MAX_Q_BYTES = 10 * 1024  # longer queries are refused (the core itself cuts at 1000 characters)
 DEFAULT_PER_PAGE = 20
@@ -57,14 +57,18 @@ class SearchState:
         return any(self.filters.values())
 
     # -- new states ---------------------------------------------------------------------
-    def with_selected(self, facets: Mapping[str, list[FacetValue]]) -> SearchState:
-        """The same search with each facet's selection in the core's canonical spelling.
+    def with_selected(self, selections: Iterable[FacetSelection]) -> SearchState:
+        """The same search with each facet's selection in the core's canonical spelling, as the
+        core resolved it (SearchResult.selections).
 
         Links built from this state toggle the values the sidebar shows (`Huawei`, not the
         `华为` a user may have typed); values the core could not resolve are dropped.
         """
-        selected = {name: tuple(v.value for v in facets.get(name, []) if v.selected) for name in FACET_NAMES}
-        return replace(self, filters={k: v for k, v in selected.items() if v})
+        selected: dict[str, list[str]] = {}
+        for s in selections:
+            if s.value is not None and s.value not in selected.setdefault(s.facet, []):
+                selected[s.facet].append(s.value)
+        return replace(self, filters={k: tuple(v) for k, v in selected.items() if v})
 
     def toggled(self, name: str, value: str) -> SearchState:
         """This state with `value` of facet `name` switched on or off, back on page 1."""
@@ -100,6 +104,37 @@ class SearchState:
         state = replace(self, **changes) if changes else self
         pairs = state.pairs()
         return "?" + urlencode(pairs) if pairs else ""
+
+
+class ToggleLinks:
+    """The facet links of one search page: `href(name, value)` is `base` plus the query string
+    of `state.toggled(name, value)`, the same string, but with everything a link does not
+    change (the query, the other facets, sort, per_page) encoded once per page, not per link:
+    a sidebar has up to 180 of them."""
+
+    def __init__(self, state: SearchState, base: str) -> None:
+        self.base = base
+        self.values = {name: state.filters.get(name, ()) for name in FACET_NAMES}
+        self.encoded = {name: _encode(name, values) for name, values in self.values.items()}
+        self.head = _encode("q", (state.q,)) if state.q else ""
+        tail = [("sort", state.sort)] if state.sort != DEFAULT_SORT else []
+        tail += [("per_page", str(state.per_page))] if state.per_page != DEFAULT_PER_PAGE else []
+        self.tail = urlencode(tail)
+
+    def href(self, name: str, value: str) -> str:
+        values = self.values[name]
+        toggled = tuple(v for v in values if v != value) if value in values else (*values, value)
+        parts = [self.head]
+        parts += [_encode(n, toggled) if n == name else e for n, e in self.encoded.items()]
+        parts.append(self.tail)
+        query = "&".join(p for p in parts if p)
+        return f"{self.base}?{query}" if query else self.base
+
+
+def _encode(name: str, values: Iterable[str]) -> str:
+    """`name=v1&name=v2`, as urlencode writes it."""
+    key = quote_plus(name)
+    return "&".join(f"{key}={quote_plus(v)}" for v in values)
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,13 @@
-"""`kb search QUERY [--company X] [--section Y] [--year Z] [--sort date] [--json] [--limit N]`."""
+"""`kb search QUERY [--company X] [--section Y] [--year Z] [--sort date] [--json] [--limit N]`.
+
+Matched words are shown in bold (ANSI) on a terminal, as plain text otherwise (`--color`)."""
 
 from __future__ import annotations
 
 import argparse
 import json
-import re
+import os
+import sys
 
 from kb.cli import load
 from kb.search.model import FACETS, MAX_PER_PAGE
@@ -12,13 +15,13 @@ from kb.search.model import FACETS, MAX_PER_PAGE
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("query", nargs="*", help='words, "phrases", -exclusions, field:value, arXiv IDs, repos')
-    for name, label in FACETS:
+    for facet in FACETS:
         parser.add_argument(
-            f"--{name}",
+            f"--{facet.name}",
             action="append",
             default=[],
             metavar="VALUE",
-            help=f"filter by {name} ({label}); repeat for OR",
+            help=f"filter by {facet.name} ({facet.label}); repeat for OR",
         )
     parser.add_argument(
         "--sort",
@@ -29,6 +32,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--limit", type=int, default=10, help=f"results per page (1-{MAX_PER_PAGE})")
     parser.add_argument("--page", type=int, default=1)
     parser.add_argument("--json", action="store_true", help='print {"total", "results", "facets"}')
+    parser.add_argument(
+        "--color",
+        default="auto",
+        choices=("auto", "always", "never"),
+        help="matched words in bold: auto (on a terminal, unless NO_COLOR is set), always, never",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -38,29 +47,36 @@ def run(args: argparse.Namespace) -> int:
 
     request = SearchRequest(
         q=" ".join(args.query),
-        filters={name: getattr(args, name) for name, _ in FACETS if getattr(args, name)},
+        filters={f.name: getattr(args, f.name) for f in FACETS if getattr(args, f.name)},
         sort="newest" if args.sort == "date" else args.sort,
         page=args.page,
         per_page=args.limit,
     )
     result = search(IndexHandle(load(args)), request)
     if args.json:
-        data = result.to_json()
-        for item in data["results"]:
-            item.pop("snippet_html", None)
-        print(json.dumps(data, ensure_ascii=False, indent=1))
+        print(json.dumps(result.to_json(), ensure_ascii=False, indent=1))
         return 0
-    _print(result)
+    bold = args.color == "always" or (args.color == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
+    _print(result, bold)
     return 0
 
 
-def _plain(html: str) -> str:
-    from html import unescape
-
-    return unescape(re.sub(r"<mark>(.*?)</mark>", r"[\1]", html))
+BOLD, RESET = "\x1b[1m", "\x1b[0m"
 
 
-def _print(result) -> None:
+def marked(text: str, spans, bold: bool) -> str:
+    """`text` with the spans in ANSI bold, or as it is."""
+    if not bold or not spans:
+        return text
+    out, pos = [], 0
+    for start, end in spans:
+        out += [text[pos:start], BOLD, text[start:end], RESET]
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _print(result, bold: bool = False) -> None:
     for notice in result.notices:
         print(f"note: {notice}")
     if result.expansions:
@@ -78,7 +94,7 @@ def _print(result) -> None:
         previous = hit.missing
         r = hit.record
         outlet = f" | {r['outlet']}" if r["outlet"] else ""
-        print(f"{r['date']}  {r['section_title'] or r['section']}  {_plain(hit.title_html)}{outlet}")
+        print(f"{r['date']}  {r['section_title'] or r['section']}  {marked(hit.title, hit.title_spans, bold)}{outlet}")
         if r["url"]:
             print(f"    {r['url']}")
         tags = (
@@ -86,6 +102,6 @@ def _print(result) -> None:
         )
         if tags:
             print("    " + "  ".join(tags))
-        if hit.snippet_html:
-            print(f"    {_plain(hit.snippet_html)}")
+        if hit.snippet:
+            print(f"    {marked(hit.snippet, hit.snippet_spans, bold)}")
         print()

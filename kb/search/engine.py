@@ -16,6 +16,7 @@ from whoosh import query as Q
 
 from kb.analysis import analyze, normalize_word
 from kb.errors import QueryError
+from kb.facets import value_label
 from kb.identifiers import title_key
 from kb.schema import CONCEPT_FIELDS, PHRASE_FIELD, TEXT_FIELDS
 from kb.search import highlight
@@ -28,6 +29,7 @@ from kb.search.model import (
     FACET_NAMES,
     MAX_PER_PAGE,
     SORTS,
+    FacetSelection,
     Hit,
     SearchRequest,
     SearchResult,
@@ -74,6 +76,7 @@ def search(handle: IndexHandle, request: SearchRequest, *, facet_limit: int = FA
         notices=parsed.notices + ctx.notices,
         histogram=[(date, histogram.get(date, 0)) for date in view.dates],
         full_matches=ctx.full_matches(final),
+        selections=ctx.selected,
     )
 
 
@@ -167,6 +170,7 @@ class _Context:
         self._terms: set[str] = set()
         self._phrases: set[tuple[str, ...]] = set()
         self._expanded_tokens: set[tuple[str, ...]] = set()  # the typed words and expansions so far
+        self.selected: list[FacetSelection] = []  # the request's facet values, resolved
         self._query_filters = self._read_query_filters()
 
     # -- matching ---------------------------------------------------------------
@@ -434,11 +438,22 @@ class _Context:
         return True
 
     def selections(self, filters: dict[str, list[str]]) -> dict[str, set[str]]:
+        """Each facet's selected stored values (`\0none` when none resolves); records every
+        typed value with its resolution in `self.selected`."""
         out: dict[str, set[str]] = {}
+        names = self.handle.companies
         for name, values in filters.items():
-            picked = {v for v in (self._facet_value(name, raw) for raw in values if raw.strip()) if v}
-            if values and any(raw.strip() for raw in values):
-                out[name] = picked or {"\0none"}
+            typed = [raw.strip() for raw in values if raw.strip()]
+            if not typed:
+                continue
+            picked = set()
+            for raw in typed:
+                value = self._facet_value(name, raw)
+                label = value_label(name, value, names) if value else raw
+                self.selected.append(FacetSelection(name, raw, value, label))
+                if value:
+                    picked.add(value)
+            out[name] = picked or {"\0none"}
         return out
 
     def _facet_value(self, name: str, raw: str) -> str | None:
@@ -470,12 +485,13 @@ def _closest_term(reader, token: str) -> str | None:
 
 def _hit(view: IndexView, docnum: int, score: float, terms: highlight.Terms, missing: list[str]) -> Hit:
     record = view.record(docnum)
-    text = record["summary"] or record.get("paper_title") or ""
+    text, spans = highlight.snippet(record["summary"] or record.get("paper_title") or "", terms)
     return Hit(
         record=record,
         score=score,
-        title_html=highlight.mark(record["title"], terms),
-        snippet_html=highlight.snippet(text, terms),
+        title_spans=highlight.spans(record["title"], terms),
+        snippet=text,
+        snippet_spans=spans,
         missing=missing,
     )
 

@@ -8,39 +8,14 @@ from collections import Counter
 from collections.abc import Iterable, Set
 from itertools import chain
 
-from kb.records import SECTION_LABELS, section_from_user
+from kb.facets import FACET_BY_NAME, FACETS, resolve
 from kb.search.index_view import IndexHandle, IndexView
-from kb.search.model import FACET_NAMES, FacetValue
-
-MULTI_VALUED = frozenset({"company", "has"})
-HAS_LABELS = {"arxiv": "有 arXiv 论文", "code": "有代码"}
-_HAS_ALIASES = {
-    "arxiv": "arxiv",
-    "论文": "arxiv",
-    "paper": "arxiv",
-    "code": "code",
-    "代码": "code",
-    "github": "code",
-}
+from kb.search.model import FacetValue
 
 
 def resolve_facet_value(handle: IndexHandle, name: str, raw: str) -> str | None:
-    """The stored value for what a user typed for facet `name` (华为 → Huawei, 论文 → paper,
-    代码 → code, CVPR 2020 → CVPR2020); None when it cannot be one."""
-    raw = raw.strip()
-    if not raw:
-        return None
-    if name == "section":
-        return section_from_user(raw)
-    if name == "company":
-        return handle.companies.resolve(raw)
-    if name == "has":
-        return _HAS_ALIASES.get(raw.lower())
-    if name == "year":
-        return raw if raw.isdigit() and len(raw) == 4 else None
-    if name == "venue":
-        return raw.replace(" ", "")
-    return raw
+    """The stored value for what a user typed for facet `name` (see kb.facets.resolve)."""
+    return resolve(name, raw, handle.companies)
 
 
 def date_range(value: str, notices: list[str]) -> tuple[str, str] | None:
@@ -61,9 +36,10 @@ def in_range(date: str, bounds: tuple[str, str] | None) -> bool:
 
 
 def matches(value, name: str, values: set[str]) -> bool:
-    if name in MULTI_VALUED:
+    facet = FACET_BY_NAME[name]
+    if facet.multi:
         return any(v in values for v in value or ())
-    if name == "venue" and value:
+    if facet.prefix and value:
         return value in values or any(value.startswith(v) for v in values)
     return value in values
 
@@ -74,9 +50,9 @@ def count_facets(view: IndexView, docs: Set[int], selections: dict[str, set[str]
     if not selections:
         final = docs
         if docs is view.live_set:
-            counts = view.cached("counts", lambda: {n: _count(view, n, docs) for n in FACET_NAMES})
+            counts = view.cached("counts", lambda: {f.name: _count(view, f.name, docs) for f in FACETS})
         else:
-            counts = {name: _count(view, name, docs) for name in FACET_NAMES}
+            counts = {f.name: _count(view, f.name, docs) for f in FACETS}
     else:
         passing = {
             name: {d for d in docs if matches(view.columns[name][d], name, values)}
@@ -85,37 +61,31 @@ def count_facets(view: IndexView, docs: Set[int], selections: dict[str, set[str]
         docs = set(docs)
         final = docs.intersection(*passing.values())
         counts = {}
-        for name in FACET_NAMES:
-            others = [p for n, p in passing.items() if n != name]
-            counts[name] = _count(view, name, docs.intersection(*others) if others else docs)
+        for facet in FACETS:
+            others = [p for n, p in passing.items() if n != facet.name]
+            counts[facet.name] = _count(view, facet.name, docs.intersection(*others) if others else docs)
     out = {}
-    for name in FACET_NAMES:
-        selected = selections.get(name, set())
-        if name == "year":  # years newest first, the rest by count
-            ranked = sorted(counts[name].items(), reverse=True)
+    names = handle.companies
+    for facet in FACETS:
+        counted = counts[facet.name]
+        selected = selections.get(facet.name, set())
+        if facet.order == "value-desc":
+            ranked = sorted(counted.items(), reverse=True)
         else:
-            ranked = sorted(counts[name].items(), key=lambda kv: (-kv[1], kv[0]))
+            ranked = sorted(counted.items(), key=lambda kv: (-kv[1], kv[0]))
         top = dict(ranked[:limit])
-        extra = [(v, counts[name].get(v, 0)) for v in selected if v not in top and v != "\0none"]
-        out[name] = [FacetValue(v, _label(name, v, handle), c, v in selected) for v, c in ranked[:limit] + extra]
+        extra = [(v, counted.get(v, 0)) for v in selected if v not in top and v != "\0none"]
+        out[facet.name] = [
+            FacetValue(v, facet.value_label(v, names), c, v in selected) for v, c in ranked[:limit] + extra
+        ]
     return final, out
 
 
 def _count(view: IndexView, name: str, docs: Iterable[int]) -> Counter:
     column = view.columns[name]
-    if name in MULTI_VALUED:
+    if FACET_BY_NAME[name].multi:
         return Counter(chain.from_iterable(column[d] for d in docs))
     counts = Counter(column[d] for d in docs)
     counts.pop("", None)
     counts.pop(None, None)
     return counts
-
-
-def _label(name: str, value: str, handle: IndexHandle) -> str:
-    if name == "section":
-        return SECTION_LABELS.get(value, value)
-    if name == "company":
-        return handle.companies.label(value)
-    if name == "has":
-        return HAS_LABELS.get(value, value)
-    return value

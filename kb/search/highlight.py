@@ -1,4 +1,6 @@
-"""Highlighting: escaped text with matched words in <mark>, and the best summary window.
+"""Highlighting as data: where the matched words stand in a text (character spans), and the
+best summary window with its spans. No markup: the web layer renders `<mark>` (escaping the
+text), the CLI its own bold.
 
 Uses the project analyzer's character offsets, so Chinese words, stemmed English and words
 found through synonyms are marked exactly where they stand.
@@ -8,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from html import escape
 
 from kb.analysis import index_tokens
+from kb.search.model import Spans
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,7 @@ def _layout(text: str) -> tuple[dict[int, dict[str, tuple[int, int]]], dict[str,
 
 
 @lru_cache(maxsize=4096)
-def _spans(text: str, terms: Terms) -> tuple[tuple[int, int], ...]:
+def _spans(text: str, terms: Terms) -> Spans:
     at, starts = _layout(text)
     spans = [at[pos][word] for word in terms.words for pos in starts.get(word, ())]
     for phrase in terms.phrases:
@@ -54,37 +56,29 @@ def _spans(text: str, terms: Terms) -> tuple[tuple[int, int], ...]:
     return tuple(merged)
 
 
-def mark(text: str, terms: Terms) -> str:
-    """The whole text, escaped, matches marked."""
-    return _render(text, _spans(text, terms) if terms else (), 0, len(text))
+def spans(text: str, terms: Terms) -> Spans:
+    """The [start, end) ranges of the matches in `text`, sorted, overlaps merged."""
+    return _spans(text, terms) if terms and text else ()
 
 
-def snippet(text: str, terms: Terms, width: int = 160) -> str:
-    """An escaped excerpt of about `width` characters around the densest matches."""
+@lru_cache(maxsize=4096)
+def snippet(text: str, terms: Terms, width: int = 160) -> tuple[str, Spans]:
+    """An excerpt of about `width` characters around the densest matches (whitespace runs made
+    one space, "…" where cut), and the matches' spans in the excerpt (cached like the spans)."""
     text = " ".join(text.split())
-    spans = _spans(text, terms) if terms else ()
+    found = spans(text, terms)
     if len(text) <= width:
-        return _render(text, spans, 0, len(text))
+        return text, found
     start = 0
-    if spans:
-        best, best_count = spans[0][0], 0
-        for s, _ in spans:
-            count = sum(1 for s2, _ in spans if s <= s2 < s + width)
+    if found:
+        best, best_count = found[0][0], 0
+        for s, _ in found:
+            count = sum(1 for s2, _ in found if s <= s2 < s + width)
             if count > best_count:
                 best, best_count = s, count
         start = max(0, best - width // 4)
     end = min(len(text), start + width)
-    return ("…" if start else "") + _render(text, spans, start, end) + ("…" if end < len(text) else "")
-
-
-def _render(text: str, spans: tuple[tuple[int, int], ...], start: int, end: int) -> str:
-    out, pos = [], start
-    for s, e in spans:
-        if e <= start or s >= end:
-            continue
-        s, e = max(s, start), min(e, end)
-        out.append(escape(text[pos:s]))
-        out.append(f"<mark>{escape(text[s:e])}</mark>")
-        pos = e
-    out.append(escape(text[pos:end]))
-    return "".join(out)
+    lead = "…" if start else ""
+    shift = len(lead) - start
+    inside = tuple((max(s, start) + shift, min(e, end) + shift) for s, e in found if e > start and s < end)
+    return lead + text[start:end] + ("…" if end < len(text) else ""), inside

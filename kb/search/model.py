@@ -1,21 +1,16 @@
-"""Plain data in and out of the search core: request, hits, facet values, result."""
+"""Plain data in and out of the search core: request, hits (text plus highlight spans, never
+HTML), facet values, the resolved facet selections, result."""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-#: Facet registry: name, Chinese label, whether values are multi-valued per record.
-FACETS: tuple[tuple[str, str], ...] = (
-    ("section", "栏目"),
-    ("company", "公司"),
-    ("year", "年份"),
-    ("outlet", "来源"),
-    ("venue", "会议"),
-    ("has", "包含"),
-)
-FACET_NAMES: tuple[str, ...] = tuple(name for name, _ in FACETS)
-FACET_LABELS: dict[str, str] = dict(FACETS)
+# the facet registry, re-exported for the layers above
+from kb.facets import FACET_LABELS as FACET_LABELS
+from kb.facets import FACET_NAMES as FACET_NAMES
+from kb.facets import FACETS as FACETS
+
 SORTS: tuple[str, ...] = ("relevance", "newest", "oldest")
 MAX_PER_PAGE = 100
 MAX_QUERY_CHARS = 1000
@@ -38,13 +33,32 @@ class FacetValue:
     selected: bool
 
 
+#: Character ranges [start, end) of matched words in a text (Python string offsets).
+Spans = tuple[tuple[int, int], ...]
+
+
+@dataclass(frozen=True)
+class FacetSelection:
+    """One facet value of the request, as typed and as the core resolved it."""
+
+    facet: str
+    raw: str  # as typed (华为)
+    value: str | None  # the stored value (Huawei), None when it cannot be one
+    label: str  # what to show (华为 Huawei); the raw text when unresolved
+
+
 @dataclass
 class Hit:
     record: dict[str, Any]  # every record field, EXPORT_KEYS order
     score: float
-    title_html: str  # escaped, matched words wrapped in <mark>
-    snippet_html: str  # escaped summary excerpt with <mark>
+    title_spans: Spans  # matched words in record["title"]
+    snippet: str  # summary excerpt of about 160 characters ("…" where cut), plain text
+    snippet_spans: Spans  # matched words in `snippet`
     missing: list[str] = field(default_factory=list)  # query words this item lacks (best match)
+
+    @property
+    def title(self) -> str:
+        return self.record["title"]
 
 
 @dataclass
@@ -60,6 +74,7 @@ class SearchResult:
     notices: list[str] = field(default_factory=list)  # e.g. unknown field ignored, query cut
     histogram: list[tuple[str, int]] = field(default_factory=list)  # (issue date, matches)
     full_matches: int = 0  # how many results contain every query word (the rest match most)
+    selections: list[FacetSelection] = field(default_factory=list)  # the request's facet values
 
     @property
     def partial_from(self) -> int | None:
@@ -77,12 +92,20 @@ class SearchResult:
             "page": self.page,
             "per_page": self.per_page,
             "results": [
-                {**h.record, "score": round(h.score, 4), "snippet_html": h.snippet_html, "missing": h.missing}
+                {
+                    **h.record,
+                    "score": round(h.score, 4),
+                    "title_spans": [list(s) for s in h.title_spans],
+                    "snippet": h.snippet,
+                    "snippet_spans": [list(s) for s in h.snippet_spans],
+                    "missing": h.missing,
+                }
                 for h in self.hits
             ],
             "full_matches": self.full_matches,
             "partial_from": self.partial_from,
             "facets": {k: [asdict(v) for v in vs] for k, vs in self.facets.items()},
+            "selections": [asdict(s) for s in self.selections],
             "expansions": self.expansions,
             "identifiers": self.identifiers,
             "suggestion": self.suggestion,

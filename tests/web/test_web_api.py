@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from markupsafe import escape
 
 from kb.records import EXPORT_KEYS
 from kb.search.model import FACET_NAMES
@@ -21,6 +24,7 @@ def test_search_shape_and_record_keys(client):
         "full_matches",
         "partial_from",
         "facets",
+        "selections",
         "expansions",
         "identifiers",
         "suggestion",
@@ -29,9 +33,13 @@ def test_search_shape_and_record_keys(client):
     assert data["page"] == 1 and data["per_page"] == 5
     assert 0 < len(data["results"]) <= 5 <= data["total"]
     for result in data["results"]:
-        keys = [k for k in result if k not in ("score", "snippet_html", "missing")]
-        assert keys == list(EXPORT_KEYS)  # same keys, same order as `kb export`
+        extra = ["score", "title_spans", "snippet", "snippet_spans", "missing", "snippet_html"]
+        assert list(result) == list(EXPORT_KEYS) + extra  # the record as `kb export` has it, then these
         assert isinstance(result["score"], float)
+        for start, end in result["title_spans"]:
+            assert result["title"][start:end]
+        marks = [str(escape(result["snippet"][s:e])) for s, e in result["snippet_spans"]]
+        assert re.findall(r"<mark>(.*?)</mark>", result["snippet_html"]) == marks
     assert set(data["facets"]) == set(FACET_NAMES)
     value = data["facets"]["section"][0]
     assert list(value) == ["value", "label", "count", "selected"]

@@ -235,3 +235,20 @@ def test_anchor_on_a_paragraph_and_beyond_the_end():
     html = render_issue("para one\n\npara two\n", [(3, "p2"), (40, "late")])
     assert '<p id="p2">para two</p>' in html
     assert 'id="late"' not in html or html.count('id="late"') == 1
+
+
+# -- marks on the search page ---------------------------------------------------------------
+def test_search_marks_hostile_archive_text_escaped(hostile):
+    """The core gives text and spans; the page escapes the text, then marks: the archive's
+    <script> shows as text, and the matched words still stand in <mark>."""
+    _, client, _ = hostile
+    html = client.get("/", query_string={"q": "XSS 正文"}).get_data(as_text=True)
+    hit = html[html.index('<ol class="hits"') : html.index("</ol>")]
+    assert "<mark>XSS</mark> 测试 &lt;script&gt;alert(1)&lt;/script&gt;</a>" in hit  # the title, as text
+    assert '<p class="snippet"><mark>正文</mark>' in hit
+    assert "<script" not in hit
+    data = client.get("/api/search", query_string={"q": "XSS 正文"}).get_json()["results"][0]
+    assert [data["title"][s:e] for s, e in data["title_spans"]] == ["XSS"]  # JSON: the text as it is
+    assert "<script>alert(1)</script>" in data["title"]
+    assert [data["snippet"][s:e] for s, e in data["snippet_spans"]] == ["正文"]
+    assert data["snippet_html"].startswith("<mark>正文</mark>")  # kept for older clients

@@ -17,6 +17,7 @@ from kb.search.model import FACET_NAMES
 from web.bounds import FORM_TYPES, read_json_object, require_unicode, text_field
 from web.context import index_handle
 from web.issues import list_issues
+from web.marks import marked
 from web.params import ParamError, parse_search_args, read_filters
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -27,7 +28,11 @@ ALL_FACET_VALUES = 100_000  # /api/facets lists every value, not the sidebar's t
 @bp.get("/search")
 def api_search() -> dict[str, Any]:
     state = parse_search_args(request.args)
-    return search(index_handle(), state.to_request()).to_json()
+    result = search(index_handle(), state.to_request())
+    data = result.to_json()
+    for item, hit in zip(data["results"], result.hits, strict=True):  # kept for older clients
+        item["snippet_html"] = str(marked(hit.snippet, hit.snippet_spans))
+    return data
 
 
 @bp.get("/records/<record_id>")

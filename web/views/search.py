@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, render_template, request, url_for
 
 from kb.search.engine import search
-from kb.search.facets import resolve_facet_value
-from kb.search.model import FACET_LABELS, FacetValue, SearchResult
+from kb.search.model import FACET_LABELS, SearchResult
 from web.chart import histogram_chart
 from web.context import index_handle
-from web.params import SORT_LABELS, SearchState, parse_search_args
+from web.params import SORT_LABELS, SearchState, ToggleLinks, parse_search_args
 
 bp = Blueprint("search", __name__)
 
@@ -27,11 +26,12 @@ class ActiveFilter:
 def index() -> str:
     state = parse_search_args(request.args)
     result = search(index_handle(), state.to_request())
-    links = state.with_selected(result.facets)
+    links = state.with_selected(result.selections)
     return render_template(
         "search.html",
         state=state,
         links=links,
+        toggle=ToggleLinks(links, url_for("search.index")).href,
         result=result,
         facet_labels=FACET_LABELS,
         sort_labels=SORT_LABELS,
@@ -43,16 +43,12 @@ def index() -> str:
 
 
 def active_filters(state: SearchState, result: SearchResult) -> list[ActiveFilter]:
-    """The facet values in the URL as removable chips (even values the core did not know)."""
-    out = []
-    handle = index_handle()
-    for name, values in state.filters.items():
-        known: dict[str, FacetValue] = {v.value: v for v in result.facets.get(name, []) if v.selected}
-        for raw in values:
-            value = known.get(resolve_facet_value(handle, name, raw) or "")
-            label = value.label if value else raw
-            out.append(ActiveFilter(FACET_LABELS[name], label, state.toggled(name, raw).query_string()))
-    return out
+    """The facet values in the URL as removable chips (even values the core did not know),
+    labelled as the core resolved them."""
+    return [
+        ActiveFilter(FACET_LABELS[s.facet], s.label, state.toggled(s.facet, s.raw).query_string())
+        for s in result.selections
+    ]
 
 
 def page_window(page: int, pages: int, radius: int = 2) -> list[int | None]:

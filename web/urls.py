@@ -1,0 +1,64 @@
+"""The links a page repeats per record (issue, item, company search), built without url_for.
+
+A search page links each of its 20 hits to its issue, its item page and its companies, and each
+bar of its chart to an issue: about a hundred links at ~20 µs a `url_for` call. Here each
+pattern is asked of `url_for` once per application root (`SCRIPT_NAME`) and filled in by string
+operations, with the same quoting. One `Urls` per app, a template global (`urls`).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote, quote_plus
+
+from flask import request, url_for
+
+_SLOT = "SLOT"  # a placeholder url_for leaves as it is
+
+
+class Links:
+    """The patterns for one application root: `search`, `issue(date)`, `item(record_id)`,
+    `company(code)`."""
+
+    def __init__(self) -> None:
+        self.search = url_for("search.index")
+        self._issue = url_for("pages.issue", date=_SLOT).partition(_SLOT)
+        self._item = url_for("pages.item", record_id=_SLOT).partition(_SLOT)
+
+    def issue(self, date: str) -> str:
+        head, _, tail = self._issue
+        return f"{head}{quote(str(date), safe='')}{tail}"
+
+    def item(self, record_id: str) -> str:
+        head, _, tail = self._item
+        return f"{head}{quote(str(record_id), safe='')}{tail}"
+
+    def company(self, code: str) -> str:
+        """The search for items tagged with company `code`."""
+        return f"{self.search}?company={quote_plus(str(code))}"
+
+
+class Urls:
+    """`Links` for the current request's application root, built once per root."""
+
+    def __init__(self) -> None:
+        self._by_root: dict[str, Links] = {}
+
+    def here(self) -> Links:
+        root = request.script_root
+        links = self._by_root.get(root)
+        if links is None:
+            links = self._by_root[root] = Links()
+        return links
+
+    @property
+    def search(self) -> str:
+        return self.here().search
+
+    def issue(self, date: str) -> str:
+        return self.here().issue(date)
+
+    def item(self, record_id: str) -> str:
+        return self.here().item(record_id)
+
+    def company(self, code: str) -> str:
+        return self.here().company(code)
