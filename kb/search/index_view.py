@@ -8,6 +8,7 @@ and requests in flight finish on the one they started with.
 from __future__ import annotations
 
 import threading
+from functools import lru_cache
 
 from whoosh import index as whoosh_index
 
@@ -21,6 +22,8 @@ from kb.schema import PHRASE_FIELD
 from kb.search.model import FACET_NAMES
 from kb.search.recall import ChineseVocabulary
 from kb.search.scoring import Scores
+
+RECORD_CACHE = 4096  # records kept unpickled per generation (the archive has 802)
 
 
 class IndexView:
@@ -50,6 +53,7 @@ class IndexView:
         }
         self.dates = sorted({f["date"] for f in self.facets.values() if f and f["date"]})
         self._cache: dict = {}
+        self._record = lru_cache(maxsize=RECORD_CACHE)(self._load_record)
 
     def cached(self, key, compute):
         """Per-generation memo for answers that depend only on the index (the browse page)."""
@@ -77,6 +81,11 @@ class IndexView:
         return s
 
     def record(self, docnum: int) -> dict:
+        """The stored record (EXPORT_KEYS), shared between callers: read it, never change it.
+        The last RECORD_CACHE records read are kept unpickled (a page of hits is 20 reads)."""
+        return self._record(docnum)
+
+    def _load_record(self, docnum: int) -> dict:
         return self.searcher().stored_fields(docnum)["record"]
 
     def identifier_docs(self, kind: str, value: str) -> set[int]:
