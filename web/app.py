@@ -18,7 +18,7 @@ from web import bounds, errors
 from web.context import EXTENSION, index_handle
 from web.fragments import Fragments
 from web.marks import marked
-from web.urls import Urls
+from web.urls import Urls, cached_url_for
 
 #: Sent with every response. No inline script or style anywhere: CSS and JS are static files.
 SECURITY_HEADERS: dict[str, str] = {
@@ -50,6 +50,7 @@ def create_app(config: Config, *, debug: bool = False) -> Flask:
     app.jinja_env.globals["company_label"] = _company_label
     app.jinja_env.filters["external_url"] = external_url
     app.jinja_env.filters["marked"] = marked
+    app.jinja_env.globals["url_for"] = cached_url_for()  # one cache per app
     urls = app.jinja_env.globals["urls"] = Urls()
     app.jinja_env.globals["fragments"] = Fragments(urls, _company_label, external_url)
     app.jinja_env.trim_blocks = True

@@ -19,7 +19,7 @@ from kb.records import SECTION_LABELS
 from kb.search.model import FacetValue, Hit
 from web.chart import Chart
 from web.marks import marked
-from web.urls import Urls
+from web.urls import Links, Urls
 
 Record = Mapping[str, Any]
 _CURRENT = ' aria-current="true"'
@@ -40,20 +40,20 @@ class Fragments:
     def __init__(self, urls: Urls, company_label: Callable[[str], str], external_url: Callable[[object], str]):
         self.urls, self.company_label, self.external_url = urls, company_label, external_url
 
-    def title_link(self, r: Record, html: Markup | None = None) -> Markup:
+    def title_link(self, r: Record, html: Markup | None = None, links: Links | None = None) -> Markup:
         """The title (or `html`, already safe: the marked title) linked to the item's URL when
         it is an http(s) one, else to its item page."""
         text = html if html is not None else escape(r.get("title") or r.get("paper_title") or "(无标题)")
         href = self.external_url(r.get("url"))
         if href:
             return Markup(f'<a href="{escape(href)}" rel="noopener noreferrer">{text}</a>')
-        return Markup(f'<a href="{escape(self.urls.here().item(r["id"]))}">{text}</a>')
+        return Markup(f'<a href="{escape((links or self.urls.here()).item(r["id"]))}">{text}</a>')
 
-    def record_meta(self, r: Record) -> Markup:
+    def record_meta(self, r: Record, links: Links | None = None) -> Markup:
         date = r["date"]
         section = SECTION_LABELS.get(r["section"], r.get("section_title") or r["section"])
         parts = [
-            f'<span class="date"><a href="{escape(self.urls.here().issue(date))}">{escape(date)}</a></span>',
+            f'<span class="date"><a href="{escape((links or self.urls.here()).issue(date))}">{escape(date)}</a></span>',
             f'<span class="section">{escape(section)}</span>',
         ]
         if r.get("outlet"):
@@ -62,11 +62,11 @@ class Fragments:
             parts.append(f'<span class="venue">{escape(r["venue"])}</span>')
         return Markup("\n".join(parts))
 
-    def record_tags(self, r: Record) -> Markup:
+    def record_tags(self, r: Record, links: Links | None = None) -> Markup:
         companies, arxiv, repos = r.get("companies") or (), r.get("arxiv_ids") or (), r.get("repos") or ()
         if not (companies or arxiv or repos):
             return Markup("")
-        links = self.urls.here()
+        links = links or self.urls.here()
         items = [
             f'<li><a class="tag company" href="{escape(links.company(c))}">{escape(self.company_label(c))}</a></li>'
             for c in companies
@@ -86,18 +86,17 @@ class Fragments:
     def hit_body(self, hit: Hit) -> Markup:
         """A search hit: the marked title linked, the meta line, the marked snippet, the tags,
         links to its place in the issue and to its item page."""
-        r = hit.record
+        r, links = hit.record, self.urls.here()
         title = marked(hit.title, hit.title_spans) if hit.title else None
         parts = [
-            f'<h2 class="hit-title">{self.title_link(r, title)}</h2>',
-            f'<p class="meta">{self.record_meta(r)}</p>',
+            f'<h2 class="hit-title">{self.title_link(r, title, links)}</h2>',
+            f'<p class="meta">{self.record_meta(r, links)}</p>',
         ]
         if hit.snippet:
             parts.append(f'<p class="snippet">{marked(hit.snippet, hit.snippet_spans)}</p>')
-        tags = self.record_tags(r)
+        tags = self.record_tags(r, links)
         if tags:
             parts.append(tags)
-        links = self.urls.here()
         issue, item, rid = escape(links.issue(r["date"])), escape(links.item(r["id"])), escape(r["id"])
         parts.append(f'<p class="actions"><a href="{issue}#{rid}">在期刊中查看</a> <a href="{item}">条目详情</a></p>')
         return Markup("\n".join(parts))

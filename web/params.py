@@ -115,19 +115,21 @@ class ToggleLinks:
     def __init__(self, state: SearchState, base: str) -> None:
         self.base = base
         self.values = {name: state.filters.get(name, ()) for name in FACET_NAMES}
-        self.encoded = {name: _encode(name, values) for name, values in self.values.items()}
-        self.head = _encode("q", (state.q,)) if state.q else ""
+        encoded = [(name, _encode(name, values)) for name, values in self.values.items()]
+        head = [_encode("q", (state.q,))] if state.q else []
         tail = [("sort", state.sort)] if state.sort != DEFAULT_SORT else []
         tail += [("per_page", str(state.per_page))] if state.per_page != DEFAULT_PER_PAGE else []
-        self.tail = urlencode(tail)
+        #: per facet: the encoded query string before and after its own parameters
+        self.around: dict[str, tuple[list[str], list[str]]] = {
+            name: (head + [e for _, e in encoded[:i]], [e for _, e in encoded[i + 1 :]] + [urlencode(tail)])
+            for i, (name, _) in enumerate(encoded)
+        }
 
     def href(self, name: str, value: str) -> str:
         values = self.values[name]
         toggled = tuple(v for v in values if v != value) if value in values else (*values, value)
-        parts = [self.head]
-        parts += [_encode(n, toggled) if n == name else e for n, e in self.encoded.items()]
-        parts.append(self.tail)
-        query = "&".join(p for p in parts if p)
+        before, after = self.around[name]
+        query = "&".join(p for p in (*before, _encode(name, toggled), *after) if p)
         return f"{self.base}?{query}" if query else self.base
 
 
