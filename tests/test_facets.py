@@ -86,7 +86,8 @@ def test_values_are_labelled_through_their_entry() -> None:
 
 
 def test_no_module_outside_the_registry_branches_on_a_facet_name() -> None:
-    """The name-keyed if-chains are gone: adding a facet touches kb/facets.py only."""
+    """The name-keyed if-chains are gone: adding a facet touches kb/facets.py only (a line
+    comparing some other kind of thing that shares a facet's name says `not a facet`)."""
     names = "|".join(FACET_NAMES)
     chain = re.compile(rf"""(==|!=)\s*["'](?:{names})["']|["'](?:{names})["']\s*(==|!=)""")
     offenders = [
@@ -95,7 +96,7 @@ def test_no_module_outside_the_registry_branches_on_a_facet_name() -> None:
         for path in sorted((ROOT / package).rglob("*.py"))
         if path.name != "facets.py" or path.parent.name != "kb"
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-        if chain.search(line)
+        if chain.search(line) and "not a facet" not in line
     ]
     assert offenders == []
 
