@@ -78,6 +78,7 @@ def reindex(
     analysis.configure(analysis.load_user_dictionary(config.userdict))
     print_ = fingerprint(*table_files(config), *_PARSER_SOURCES)
     with store.writer_lock(config.index, wait=wait, on_wait=on_wait):
+        store.clean(config.index)  # what killed writers left behind
         live = store.current_generation(config.index)
         old = live.manifest() if live else {}
         full = full or live is None or old.get("fingerprint") != print_ or not _readable(live)

@@ -38,6 +38,8 @@ _WARMUP_INTRO_RE = re.compile(r"热身|小新闻|先是一些")
 _BOLD_LINE_RE = re.compile(r"^\s*\*\*[^*].*\*\*\s*$", re.DOTALL)
 
 # Block structure only: inline text is read line by line, in bounded work, by indexer.inline.
+MAX_PLAUSIBLE_ITEMS = 500  # an issue has 20-40 items; far more is likely not an issue, or a paste gone wrong
+
 _md = MarkdownIt("commonmark", {"html": True}).enable("table").disable(["inline", "text_join"])
 
 
@@ -97,6 +99,9 @@ def parse_issue(name: str, text: str, companies: CompanyTable) -> Issue:
         walker.feed(block)
     walker.close()
     _finish_metadata(issue, name)
+    if len(issue.records) > MAX_PLAUSIBLE_ITEMS:
+        message = f"{len(issue.records)} items, more than an issue ever has ({MAX_PLAUSIBLE_ITEMS}): indexed anyway"
+        issue.warnings.append(ParseWarning(name, 0, message, "too-many-items"))
     issue.warnings = _merge_warnings(issue.warnings, format_warnings(issue))
     return issue
 
