@@ -62,8 +62,10 @@ class CompanyTable:
             for m in self._latin.finditer(text)
             if len(m.group(0)) > _CASE_SENSITIVE_MAX or m.group(0) in self._exact_latin
         ]
-        out = []
-        for m in sorted(hits, key=lambda m: m.start()):
+        out: list[Mention] = []
+        for m in sorted(hits, key=lambda m: (m.start(), -m.end())):
+            if out and m.start() < out[-1].end:
+                continue  # inside a longer name: Arm in Arm中国 (the Latin and CJK patterns overlap)
             low = m.group(0).lower()
             out.append(Mention(m.start(), m.end(), m.group(0), self._lookup[low], low not in self._company_names))
         return out
