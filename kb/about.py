@@ -50,7 +50,9 @@ _COMPARED_RE = re.compile(
 #: After a foundry: it is named as a process node or a manufacturer (a spec).
 _SPEC_AFTER_RE = re.compile(r"^\s*(?:的\s*)?(?:\d+(?:\.\d+)?\s*(?:nm|纳米|NM)|制程|工艺|代工|EUV|FinFET|HBM)")
 _FOUNDRIES = frozenset({"TSMC", "Samsung", "SMIC", "GlobalFoundries"})
-#: Products that are parts, platforms or test devices of someone else's work: never the lead.
+#: Products that are what someone else's work is built on or runs on: in a code item's
+#: description (`pytorch memory track code`) they do not lead. Elsewhere any product counts only
+#: where it leads the title.
 PLATFORM_PRODUCTS = frozenset(
     {
         "cortex", "mali", "powervr", "adreno", "hexagon", "kryo", "ethos", "cmsis", "arm nn",
@@ -65,7 +67,6 @@ WARMUP_PREFIX_RE = re.compile(r"^(?P<prefix>[^\s：:，,。\[][^：:，,。\[\]]
 COMPANY_SPLIT_RE = re.compile(r"\s*(?:&&|&|＆|/|、|\+|和|与)\s*")
 _TITLE_PREFIX_RE = re.compile(r"^(?P<prefix>[^：:]{1,16}?)\s*[：:]\s*")
 _REPO_TITLE_RE = re.compile(r"^\s*(?P<owner>[A-Za-z0-9][A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]+\s*[:：]?\s*")
-_REPO_URL_RE = re.compile(r"^https?://(?:www\.)?github\.com/(?P<owner>[A-Za-z0-9][A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]+")
 _LEAD_SKIP_RE = re.compile(r"^[\s\[\]【】「」『』“”\"'《》(（)）!！#*·]*")
 _FIRST_SENTENCE_RE = re.compile(r"^[^。！？!?；;\n]{0,120}")
 
