@@ -247,7 +247,8 @@ def _add_issue(writer, prepared: Prepared, taken: dict[str, str]) -> list[str]:
 def document(record: Record, tables: Tables) -> dict:
     """The Whoosh document for one record (empty values left out)."""
     body = "\n".join(t for t in (record.title, record.paper_title, record.summary, record.outlet) if t)
-    keys = {title_key(t) for t in (record.title, record.paper_title) if t and len(title_key(t)) >= 8}
+    titles = (record.title, record.id_title, record.paper_title)  # a warm-up also without its prefix
+    keys = {title_key(t) for t in titles if t and len(title_key(t)) >= 8}
     doc = {
         "id": record.id,
         "source_file": record.source_file,

@@ -304,7 +304,7 @@ class _Walker:
         elif draft.warmup:
             fields = parse_warmup(" ".join(r.strip() for r in rows), self.companies)
         else:
-            fields = parse_item(rows, self.companies)
+            fields = parse_item(rows, self.companies, draft.section)
         for offset, code, message in fields.problems:
             line = draft.start + 1 + offset
             self.issue.warnings.append(ParseWarning(self.issue.source_file, line, message, code))
@@ -328,6 +328,8 @@ def _record(draft: _Draft, end: int, rows: list[str], fields: ItemFields, placed
         arxiv_versions=[v for _, v in fields.arxiv],
         repos=fields.repos,
         companies=fields.companies,
+        mentions=fields.mentions,
+        id_title=fields.id_title,
         venue=fields.venue,
         line_start=draft.start + 1,
         line_end=end,
@@ -427,8 +429,8 @@ def item_key(record: Record) -> str:
         return "repo:" + record.repos[0]
     if record.url:
         return "url:" + record.url.split("#")[0]
-    if record.placed and record.title:
-        return "title:" + title_key(record.title)
+    if record.placed and (record.id_title or record.title):
+        return "title:" + title_key(record.id_title or record.title)
     return "raw:" + hashlib.sha1(record.raw.encode("utf-8")).hexdigest()
 
 

@@ -18,7 +18,7 @@ from kb import __version__
 from kb.analysis import KbAnalyzer
 from kb.records import Record
 
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 
 #: Field weights for BM25F: `body` holds all of an item's text (title, paper title, summary,
 #: outlet); `title` holds the title again, so a word in the title counts more. The concept
@@ -78,14 +78,24 @@ def spelling_words(text: str) -> str:
 
 
 def fingerprint(*files: Path) -> str:
-    """Hash of everything that shapes the index: the source of this schema, the analyzer, the
-    identifier rules and the concept tagging, the versions, and the given files (tables, the
-    parser's modules)."""
+    """Hash of everything that shapes the index: the source of this schema and of the record, the
+    analyzer, the identifier rules, the concept tagging, the company table's code and the rules
+    of what an item is about (kb.about), the versions, and the given files (tables, the parser's
+    modules)."""
     digest = hashlib.sha1()
     for part in (__version__, SCHEMA_VERSION):
         digest.update(part.encode() + b"\0")
     here = Path(__file__).resolve().parent
-    sources = ("schema.py", "analysis.py", "identifiers.py", "concepts.py", "synonyms.py")
+    sources = (
+        "schema.py",
+        "records.py",
+        "analysis.py",
+        "identifiers.py",
+        "concepts.py",
+        "synonyms.py",
+        "companies.py",
+        "about.py",
+    )
     for path in (*(here / name for name in sources), *files):
         digest.update(Path(path).read_bytes() + b"\0")
     return digest.hexdigest()

@@ -88,6 +88,13 @@ def test_item_page_links_companies_to_a_facet_search(client, sample_records):
     assert f'href="/?company={record["companies"][0]}"' in html
 
 
+def test_item_page_shows_every_company_mentioned(client, sample_records):
+    record = next(r for r in sample_records if set(r["mentions"]) - set(r["companies"]))
+    html = client.get(f"/item/{record['id']}").get_data(as_text=True)
+    mentions = html.split('<dd class="mentions">', 1)[1].split("</dd>", 1)[0]
+    assert all(c in mentions for c in record["mentions"])
+
+
 # -- issue page -----------------------------------------------------------------------------
 @pytest.mark.parametrize("name", sorted(p.name for p in SAMPLE.glob("*.md")))
 def test_issue_page_has_one_anchor_per_record(client, sample_records, name):
