@@ -113,6 +113,7 @@ def test_type_tick_open_and_go_back(browser, server):
         arg=total,
         timeout=10_000,
     )
+    assert f"共 {total} 条结果" in page.locator("#live-status").text_content()  # announced (role=status)
 
     # Typing more (no IME) searches again after the pause.
     box.press("End")

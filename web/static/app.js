@@ -60,6 +60,11 @@
           return;
         }
         current.replaceWith(document.importNode(fresh, true));
+        var count = document.getElementById("result-count");
+        var status = document.getElementById("live-status");
+        if (count && status) {
+          status.textContent = count.textContent; /* screen readers hear the new count */
+        }
         history.replaceState(null, "", url);
         document.title = doc.title;
         form.classList.remove("loading");
