@@ -350,3 +350,12 @@ def test_results_page_links_its_feed(client):
     feed = "/feed.xml?q=%E9%87%8F%E5%8C%96&amp;section=paper"
     assert f'<link rel="alternate" type="application/atom+xml" href="{feed}"' in html
     assert f'<a href="{feed}" type="application/atom+xml">订阅这个搜索（Atom）</a>' in html
+
+
+def test_without_a_query_there_is_no_relevance_sort_to_pick(client):
+    html = client.get("/?company=Huawei").get_data(as_text=True)
+    sort = html[html.index('<p class="sort">') : html.index("</p>", html.index('<p class="sort">'))]
+    assert "相关度" not in sort and '<strong aria-current="true">最新</strong>' in sort
+    assert 'href="/?company=Huawei&amp;sort=oldest">最早</a>' in sort
+    with_query = client.get("/?q=量化").get_data(as_text=True)
+    assert '<strong aria-current="true">相关度</strong>' in with_query

@@ -42,7 +42,8 @@ def index() -> str:
         links=links,
         result=result,
         facet_labels=FACET_LABELS,
-        sort_labels=SORT_LABELS,
+        sort_labels=sort_choices(state),
+        shown_sort=state.sort if state.q or state.sort != DEFAULT_SORT else "newest",
         active=active_filters(state, result),
         pages=page_window(state.page, result.pages),
         chart=histogram_chart(result.histogram),
@@ -55,6 +56,11 @@ def index() -> str:
 def is_front_page(state: SearchState) -> bool:
     """`/` with nothing asked: no query, filter, sort or page."""
     return not state.q and not state.has_filters and state.page == 1 and state.sort == DEFAULT_SORT
+
+
+def sort_choices(state: SearchState) -> dict[str, str]:
+    """The sort links: without a query there is no relevance to sort by (the core lists newest first)."""
+    return SORT_LABELS if state.q else {k: v for k, v in SORT_LABELS.items() if k != DEFAULT_SORT}
 
 
 def top_first(values: list[FacetValue], top: int = FACET_TOP) -> tuple[list[FacetValue], int]:
