@@ -1,6 +1,6 @@
 """The archive's shape for the front page: the latest issue's items, counts per section, and the
-most frequent topics (synonym groups) and companies. Plain data, computed once per index
-generation. May import kb.* only.
+most frequent topics (synonym groups the indexer tagged, counted once per item) and companies.
+Plain data, computed once per index generation. May import kb.* only.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Any
 
 from kb.records import SECTION_LABELS
 from kb.search.index_view import IndexHandle, IndexView
-from kb.search.related import concept_label
+from kb.search.related import concept_label, indexed_concepts
 
 TOP_TOPICS = 12
 TOP_COMPANIES = 12
@@ -50,8 +50,7 @@ def _build(handle: IndexHandle, view: IndexView) -> Overview:
     sections = Counter(r["section"] for r in records)
     companies = Counter(c for r in records for c in r.get("companies", []))
     topics: Counter[str] = Counter()
-    for r in records:
-        found = handle.tables.concepts(f"{r.get('title', '')} {r.get('summary', '')}")
+    for found in indexed_concepts(view).values():
         topics.update(c for c in found if c.startswith("syn:") and handle.tables.group_terms(c))
     return Overview(
         issues=len(dates),

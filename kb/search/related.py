@@ -1,9 +1,10 @@
 """Items like a given one (the item page's 相关条目) and its neighbours in its issue.
 
 What two items share is weighed by how rare it is (idf over the live generation): concepts
-(synonym groups, glossary entries, companies named in title or summary), tagged companies,
-identifiers (arXiv IDs, repos) and title words. The per-item features are computed once per
-index generation (`IndexView.cached`). Plain records out; the web layer renders them.
+(synonym groups, glossary entries), tagged companies, identifiers (arXiv IDs, repos) and title
+words. Concepts are read back from the generation's own concept fields (what the indexer
+tagged), not tagged again; the per-item features are built once per index generation
+(`IndexView.cached`). Plain records out; the web layer renders them.
 May import kb.* only.
 """
 
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kb.analysis import analyze
+from kb.schema import CONCEPT_FIELDS
 from kb.search.index_view import IndexHandle, IndexView
 
 RELATED_LIMIT = 5
@@ -78,8 +80,28 @@ def _features(handle: IndexHandle, view: IndexView) -> _Table:
     return view.cached("related_features", lambda: _build(handle, view))
 
 
+def indexed_concepts(view: IndexView) -> dict[int, frozenset[str]]:
+    """Live docnum → the concept ids the indexer tagged in its title or body (`syn:…`, `gl:…`,
+    `co:…`), read from the generation's concept fields; once per generation."""
+    return view.cached("indexed_concepts", lambda: _read_concepts(view))
+
+
+def _read_concepts(view: IndexView) -> dict[int, frozenset[str]]:
+    reader = view.searcher().reader()
+    found: dict[int, set[str]] = {}
+    for name in CONCEPT_FIELDS:
+        for term in reader.lexicon(name):
+            text = term.decode("utf-8") if isinstance(term, bytes) else term
+            for docnum in reader.postings(name, text).all_ids():
+                if docnum in view.facets:
+                    found.setdefault(docnum, set()).add(text)
+    return {d: frozenset(found.get(d, ())) for d in view.live}
+
+
 def _build(handle: IndexHandle, view: IndexView) -> _Table:
-    features = {d: frozenset(_item_features(handle, view.record(d))) for d in view.live}
+    concepts = indexed_concepts(view)
+    named = {c for cs in concepts.values() for c in cs if handle.tables.group_terms(c)}  # not co:, not stale
+    features = {d: frozenset(_item_features(view.record(d), concepts[d] & named)) for d in view.live}
     postings: dict[tuple[str, str], list[int]] = {}
     for d, feats in features.items():
         for f in feats:
@@ -90,17 +112,16 @@ def _build(handle: IndexHandle, view: IndexView) -> _Table:
     return _Table({d: frozenset(f for f in fs if f in weight) for d, fs in features.items()}, postings, weight)
 
 
-def _item_features(handle: IndexHandle, record: dict[str, Any]):
+def _item_features(record: dict[str, Any], concepts: frozenset[str]):
     for ident in record.get("arxiv_ids", []):
         yield ("id", "arXiv:" + ident)
     for repo in record.get("repos", []):
         yield ("id", repo)
     for company in record.get("companies", []):
         yield ("company", company)
-    text = f"{record.get('title', '')} {record.get('summary', '')}"
-    for concept in handle.tables.concepts(text):
+    for concept in concepts:
         kind = concept.split(":", 1)[0]
-        if kind in WEIGHTS and handle.tables.group_terms(concept):
+        if kind in WEIGHTS:
             yield (kind, concept)
     for word in analyze(record.get("title", "")):
         if len(word) >= _MIN_WORD and not word.isdigit():
