@@ -34,9 +34,23 @@ from kb.schema import build_schema, facet_values, fingerprint, spelling_words
 
 Progress = Callable[[int, int, str], None]
 #: The parser's own source: editing it changes the fingerprint, so the next reindex is full.
-_PARSER_SOURCES = tuple(
-    Path(__file__).resolve().parent / n for n in ("source.py", "parse.py", "items.py", "inline.py", "lint.py")
+#: Every module whose code shapes records or the index: a change to any of them (not to its
+#: comments or docstrings) makes the next reindex full. One declared list, checked by a test.
+SHAPING_MODULES: tuple[str, ...] = (
+    *("kb.schema", "kb.records", "kb.analysis", "kb.identifiers", "kb.tables", "kb.trie"),
+    *("kb.concepts", "kb.synonyms", "kb.companies", "kb.about"),
+    *("indexer.source", "indexer.parse", "indexer.items", "indexer.inline", "indexer.lint"),
+    *("indexer.problems", "indexer.prepare", "indexer.build"),
 )
+
+
+#: What the indexer imports that does not shape records: where files and the index live, errors.
+NOT_SHAPING_MODULES: tuple[str, ...] = ("kb", "kb.config", "kb.errors", "kb.store", "indexer.archive")
+
+
+def shaping_sources() -> list[Path]:
+    root = Path(__file__).resolve().parent.parent
+    return [root.joinpath(*name.split(".")).with_suffix(".py") for name in SHAPING_MODULES]
 
 
 @dataclass
@@ -76,7 +90,7 @@ def reindex(
     archive = (archive or config.archive).resolve()
     files = issue_files(archive)
     analysis.configure(analysis.load_user_dictionary(config.userdict))
-    print_ = fingerprint(*table_files(config), *_PARSER_SOURCES)
+    print_ = fingerprint(shaping_sources(), table_files(config))
     with store.writer_lock(config.index, wait=wait, on_wait=on_wait):
         store.clean(config.index)  # what killed writers left behind
         live = store.current_generation(config.index)
