@@ -26,7 +26,7 @@ from indexer.prepare import Prepared, prepare_all
 from indexer.source import read_source
 from kb import analysis, store
 from kb.companies import CompanyTable
-from kb.concepts import Tables, load_tables, table_files
+from kb.concepts import TABLE_NAMES, Tables, load_tables, table_files
 from kb.config import Config
 from kb.identifiers import normalize_url, title_key
 from kb.records import Record
@@ -106,6 +106,7 @@ def reindex(
         try:
             tables = load_tables(config)  # after the no-change exit: loading analyzes every term
             manifest_files = _write(gen, live, full, sources, plan, old_files, tables, progress)
+            keep_tables(gen, config)
             store.publish(
                 gen,
                 {
@@ -171,7 +172,7 @@ def _write(gen, live, full, sources, plan, old_files, tables, progress) -> dict:
         shutil.copytree(
             live.path,
             gen.path,
-            ignore=shutil.ignore_patterns(store.MANIFEST, "*.lock", "*WRITELOCK*"),
+            ignore=shutil.ignore_patterns(store.MANIFEST, store.TABLES, "*.lock", "*WRITELOCK*"),
             copy_function=_link_or_copy,
         )
         ix = whoosh_index.open_dir(gen.path)
@@ -285,6 +286,17 @@ def document(record: Record, tables: Tables) -> dict:
 #: Whoosh's codec with its posting blocks stored raw: zlib on blocks of a few postings (most of
 #: this index's terms) cost a fifth of a full rebuild and saved little; readers take either.
 _CODEC = W3Codec(compression=0)
+
+
+def keep_tables(gen: store.Generation, config: Config) -> None:
+    """Copy the table files the generation was built with into it (kb.concepts.generation_tables
+    reads them back for the generation's readers)."""
+    folder = gen.tables_path
+    if folder.exists():  # an incremental build starts from a copy of the live generation
+        shutil.rmtree(folder)
+    folder.mkdir()
+    for name, path in zip(TABLE_NAMES, table_files(config), strict=True):
+        shutil.copyfile(path, folder / name)
 
 
 def record_urls(record: Record) -> list[str]:

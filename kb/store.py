@@ -24,6 +24,7 @@ from kb.errors import IndexBusyError, IndexMissingError
 
 POINTER = "CURRENT"
 MANIFEST = "manifest.json"
+TABLES = "tables"
 KEEP_GENERATIONS = 3  # live one plus two previous, for readers still holding them
 #: A superseded generation is deleted only this long after it stopped being live: a reader
 #: re-reads CURRENT on every request, so it holds an old generation for one request at most.
@@ -39,6 +40,12 @@ class Generation:
     @property
     def path(self) -> Path:
         return self.root / self.name
+
+    @property
+    def tables_path(self) -> Path:
+        """The tables (companies, user dictionary, synonyms, glossary) this generation was built
+        with, copied into it: its readers use these, not whatever the YAML files say now."""
+        return self.path / TABLES
 
     def manifest(self) -> dict[str, Any]:
         try:
