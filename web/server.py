@@ -10,6 +10,7 @@ from gunicorn.app.base import BaseApplication
 
 from kb.config import Config
 from kb.errors import KbError
+from web import gunicorn_errors
 
 
 class _Gunicorn(BaseApplication):
@@ -60,4 +61,5 @@ def serve(app: Flask, config: Config) -> None:
         "proc_name": "kb-serve",
         "forwarded_allow_ips": "127.0.0.1",
     }
+    gunicorn_errors.install()  # gunicorn's own 400/414/431 with the app's headers, in Chinese
     _Gunicorn(app, options).run()
