@@ -76,3 +76,17 @@ def test_an_implausibly_long_issue_is_indexed_with_a_warning(tmp_path) -> None:
     result = reindex(config)
     assert result.records == 600
     assert any("600 items, more than an issue ever has" in w for w in result.warnings)
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any folder: an unreadable folder cannot be made here")
+def test_an_unreadable_folder_is_a_warning(tmp_path) -> None:
+    archive = copy_tree(SAMPLE, tmp_path / "archive")
+    locked = archive / "2023"
+    locked.mkdir()
+    (locked / "2023-01-01.md").write_text(HEAD + "- [x](https://example.com/x)\n", encoding="utf-8")
+    locked.chmod(0)
+    try:
+        result = reindex(make_config(tmp_path, archive))
+        assert any(w.startswith("2023: cannot list this folder") for w in result.warnings)
+    finally:
+        locked.chmod(0o755)
