@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 from pathlib import Path
@@ -10,15 +11,26 @@ from kb.errors import KbError
 
 
 def issue_files(root: Path) -> list[Path]:
-    """Every `*.md` under `root`, skipping hidden folders (.git), in name order."""
+    """Every `*.md` under `root`, skipping hidden folders (.git), in name order. Entries that
+    are not readable issue files are listed too — a FIFO, a dangling or looping symbolic link, a
+    link to a folder (not followed), a folder that cannot be listed — so that reading them
+    (indexer.source.read_source) turns each into a warning naming it, never a silent skip."""
     if not root.is_dir():
         raise KbError(f"archive folder not found: {root} (set `archive` in kb.yaml or pass --archive)")
-    files = [
-        p
-        for p in root.rglob("*.md")
-        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts)
-    ]
-    return sorted(files, key=lambda p: p.relative_to(root).as_posix())
+    found: list[Path] = []
+
+    def unlistable(exc: OSError) -> None:
+        if exc.filename and Path(exc.filename) != root:
+            found.append(Path(exc.filename))
+
+    for folder, dirs, names in os.walk(root, onerror=unlistable, followlinks=False):
+        here = Path(folder)
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for d in list(dirs):
+            if (here / d).is_symlink():  # os.walk does not descend; say so
+                found.append(here / d)
+        found += [here / n for n in names if n.endswith(".md") and not n.startswith(".")]
+    return sorted(found, key=lambda p: p.relative_to(root).as_posix())
 
 
 def sync_git(url: str, dest_root: Path) -> Path:

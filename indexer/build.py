@@ -26,7 +26,7 @@ from indexer.prepare import Prepared, prepare_all
 from indexer.source import read_source
 from kb import analysis, store
 from kb.companies import CompanyTable
-from kb.concepts import Tables, load_tables, table_files
+from kb.concepts import TABLE_NAMES, Tables, load_tables, table_files
 from kb.config import Config
 from kb.identifiers import normalize_url, title_key
 from kb.records import Record
@@ -34,9 +34,23 @@ from kb.schema import build_schema, facet_values, fingerprint, spelling_words
 
 Progress = Callable[[int, int, str], None]
 #: The parser's own source: editing it changes the fingerprint, so the next reindex is full.
-_PARSER_SOURCES = tuple(
-    Path(__file__).resolve().parent / n for n in ("source.py", "parse.py", "items.py", "inline.py", "lint.py")
+#: Every module whose code shapes records or the index: a change to any of them (not to its
+#: comments or docstrings) makes the next reindex full. One declared list, checked by a test.
+SHAPING_MODULES: tuple[str, ...] = (
+    *("kb.schema", "kb.facets", "kb.records", "kb.analysis", "kb.identifiers", "kb.tables", "kb.trie"),
+    *("kb.concepts", "kb.synonyms", "kb.companies", "kb.about"),
+    *("indexer.source", "indexer.parse", "indexer.items", "indexer.inline", "indexer.lint"),
+    *("indexer.problems", "indexer.prepare", "indexer.build"),
 )
+
+
+#: What the indexer imports that does not shape records: where files and the index live, errors.
+NOT_SHAPING_MODULES: tuple[str, ...] = ("kb", "kb.config", "kb.errors", "kb.store", "indexer.archive")
+
+
+def shaping_sources() -> list[Path]:
+    root = Path(__file__).resolve().parent.parent
+    return [root.joinpath(*name.split(".")).with_suffix(".py") for name in SHAPING_MODULES]
 
 
 @dataclass
@@ -76,8 +90,9 @@ def reindex(
     archive = (archive or config.archive).resolve()
     files = issue_files(archive)
     analysis.configure(analysis.load_user_dictionary(config.userdict))
-    print_ = fingerprint(*table_files(config), *_PARSER_SOURCES)
+    print_ = fingerprint(shaping_sources(), table_files(config))
     with store.writer_lock(config.index, wait=wait, on_wait=on_wait):
+        store.clean(config.index)  # what killed writers left behind
         live = store.current_generation(config.index)
         old = live.manifest() if live else {}
         full = full or live is None or old.get("fingerprint") != print_ or not _readable(live)
@@ -91,6 +106,7 @@ def reindex(
         try:
             tables = load_tables(config)  # after the no-change exit: loading analyzes every term
             manifest_files = _write(gen, live, full, sources, plan, old_files, tables, progress)
+            keep_tables(gen, config)
             store.publish(
                 gen,
                 {
@@ -156,7 +172,7 @@ def _write(gen, live, full, sources, plan, old_files, tables, progress) -> dict:
         shutil.copytree(
             live.path,
             gen.path,
-            ignore=shutil.ignore_patterns(store.MANIFEST, "*.lock", "*WRITELOCK*"),
+            ignore=shutil.ignore_patterns(store.MANIFEST, store.TABLES, "*.lock", "*WRITELOCK*"),
             copy_function=_link_or_copy,
         )
         ix = whoosh_index.open_dir(gen.path)
@@ -246,7 +262,8 @@ def _add_issue(writer, prepared: Prepared, taken: dict[str, str]) -> list[str]:
 def document(record: Record, tables: Tables) -> dict:
     """The Whoosh document for one record (empty values left out)."""
     body = "\n".join(t for t in (record.title, record.paper_title, record.summary, record.outlet) if t)
-    keys = {title_key(t) for t in (record.title, record.paper_title) if t and len(title_key(t)) >= 8}
+    titles = (record.title, record.id_title, record.paper_title)  # a warm-up also without its prefix
+    keys = {title_key(t) for t in titles if t and len(title_key(t)) >= 8}
     doc = {
         "id": record.id,
         "source_file": record.source_file,
@@ -269,6 +286,17 @@ def document(record: Record, tables: Tables) -> dict:
 #: Whoosh's codec with its posting blocks stored raw: zlib on blocks of a few postings (most of
 #: this index's terms) cost a fifth of a full rebuild and saved little; readers take either.
 _CODEC = W3Codec(compression=0)
+
+
+def keep_tables(gen: store.Generation, config: Config) -> None:
+    """Copy the table files the generation was built with into it (kb.concepts.generation_tables
+    reads them back for the generation's readers)."""
+    folder = gen.tables_path
+    if folder.exists():  # an incremental build starts from a copy of the live generation
+        shutil.rmtree(folder)
+    folder.mkdir()
+    for name, path in zip(TABLE_NAMES, table_files(config), strict=True):
+        shutil.copyfile(path, folder / name)
 
 
 def record_urls(record: Record) -> list[str]:

@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass, field
 
 from indexer.inline import BARE_URL_RE, Inline, clean_url, parse_inline
+from kb.about import COMPANY_SPLIT_RE, WARMUP_PREFIX_RE, ItemText
+from kb.about import tag as tag_companies
 from kb.companies import CompanyTable
 from kb.identifiers import (
     REPO_SLUG_RE,
@@ -28,9 +30,6 @@ _LABEL_RE = re.compile(r"^\s*(?P<label>[^\s：:\[\]()（）*#>`]{1,8})\s*[：:]\
 _SUMMARY_LABELS = ("摘要", "简介", "介绍", "概要", "Abstract", "abstract")
 _PAPER_LABELS = ("标题", "论文", "论文链接", "论文地址", "arXiv", "arxiv", "Paper", "paper")
 _REPO_PREFIX_RE = re.compile(r"^\s*(?P<slug>[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]+)\s*[:：]")
-_WARMUP_PREFIX_RE = re.compile(r"^(?P<prefix>[^\s：:，,。\[][^：:，,。\[\]]{0,24}?)\s*(?P<sep>[：:，])\s*")
-_COMPANY_SPLIT_RE = re.compile(r"\s*(?:&&|&|＆|/|、|\+|和|与)\s*")
-_FIRST_SENTENCE_RE = re.compile(r"^[^。！？!?\n]{0,120}")
 _TITLE_SEPARATORS = ("|", "｜", "丨")
 _MAX_OUTLET = 30
 _SHORT_PREFIX = 6
@@ -50,7 +49,9 @@ class ItemFields:
     links: list[tuple[str, str]] = field(default_factory=list)
     arxiv: list[tuple[str, str]] = field(default_factory=list)  # (id, id with version)
     repos: list[str] = field(default_factory=list)
-    companies: list[str] = field(default_factory=list)
+    companies: list[str] = field(default_factory=list)  # what the item is about (kb.about)
+    mentions: list[str] = field(default_factory=list)  # every company the item names
+    id_title: str = ""  # a warm-up title without its `公司：` prefix: what the record id hashes
     problems: list[tuple[int, str, str]] = field(default_factory=list)  # (line offset, code, message)
     plain_text_lines: set[int] = field(default_factory=set)  # line offsets read as plain text
 
@@ -182,13 +183,13 @@ def _without_links(text: str, inline: Inline) -> str:
     return BARE_URL_RE.sub("", out)
 
 
-def parse_item(lines: list[str], companies: CompanyTable) -> ItemFields:
+def parse_item(lines: list[str], companies: CompanyTable, section: str = "") -> ItemFields:
     """Fields of a regular item (news, paper, code, blog, other sections)."""
     fields = ItemFields()
     _head(lines[0], fields)
     _body(lines[1:], fields)
     _identifiers("\n".join(lines), fields)
-    _companies(fields, companies)
+    _companies(fields, companies, section)
     fields.report_plain_text()
     return fields
 
@@ -199,35 +200,33 @@ def parse_warmup(line: str, companies: CompanyTable) -> ItemFields:
     text = strip_bullet(line).strip()
     inline = fields.inline(text, 0)
     plain_text = " ".join(inline.text.split())
-    prefix_companies: list[str] = []
-    m = _WARMUP_PREFIX_RE.match(plain_text)
+    fields.title = fields.id_title = plain_text  # the title keeps who the news is about
+    m = WARMUP_PREFIX_RE.match(plain_text)
     if m:
         prefix = m.group("prefix")
-        parts = [p for p in _COMPANY_SPLIT_RE.split(prefix) if p]
-        resolved = [companies.resolve(p) for p in parts]
-        prefix_companies = [c for c in resolved if c]
-        known = all(resolved) or prefix in companies.not_companies
-        # strip a company/topic label; a longer prefix is a sentence ("寒武纪7月20日科创板上市：…")
+        parts = [p for p in COMPANY_SPLIT_RE.split(prefix) if p]
+        known = all(companies.resolve(p) for p in parts) or prefix in companies.not_companies
+        # the id hashes the title without a company/topic label, as it always has; a longer
+        # prefix is a sentence ("寒武纪7月20日科创板上市：…")
         if known or (m.group("sep") != "，" and len(prefix) <= _SHORT_PREFIX):
-            plain_text = plain_text[m.end() :]
-    fields.title = plain_text
+            fields.id_title = plain_text[m.end() :]
     fields.links = [(_label(lab), clean_url(u)) for lab, u in inline.links]
     fields.url = fields.links[0][1] if fields.links else ""
     _identifiers(text, fields)
-    fields.companies = sorted(set(prefix_companies + companies.find(fields.title)))
+    _companies(fields, companies, "warmup")
     fields.report_plain_text()
     return fields
 
 
 def warmup_prefix_company(line: str, companies: CompanyTable) -> bool:
     """True when a line starts like a warm-up bullet naming a known company or product."""
-    m = _WARMUP_PREFIX_RE.match(strip_bullet(line).strip())
+    m = WARMUP_PREFIX_RE.match(strip_bullet(line).strip())
     if not m:
         return False
     prefix = m.group("prefix")
     if prefix in companies.not_companies:
         return True
-    return any(companies.resolve(p) for p in _COMPANY_SPLIT_RE.split(prefix) if p)
+    return any(companies.resolve(p) for p in COMPANY_SPLIT_RE.split(prefix) if p)
 
 
 def _identifiers(text: str, fields: ItemFields) -> None:
@@ -243,10 +242,8 @@ def _identifiers(text: str, fields: ItemFields) -> None:
     fields.repos = sorted(set(repos))
 
 
-def _companies(fields: ItemFields, companies: CompanyTable) -> None:
-    first = _FIRST_SENTENCE_RE.match(fields.summary)
-    found = companies.find(fields.title) + companies.find(fields.outlet)
-    found += [companies.owners[r.split("/")[0]] for r in fields.repos if r.split("/")[0] in companies.owners]
-    if first:
-        found += companies.find(first.group(0))
-    fields.companies = sorted(set(found))
+def _companies(fields: ItemFields, companies: CompanyTable, section: str) -> None:
+    """`companies`: what the item is about; `mentions`: every company it names (kb.about)."""
+    item = ItemText(section, fields.title, fields.summary, fields.outlet, fields.url, fields.repos, fields.paper_title)
+    tags = tag_companies(item, companies)
+    fields.companies, fields.mentions = tags.companies, tags.mentions

@@ -38,6 +38,8 @@ _WARMUP_INTRO_RE = re.compile(r"热身|小新闻|先是一些")
 _BOLD_LINE_RE = re.compile(r"^\s*\*\*[^*].*\*\*\s*$", re.DOTALL)
 
 # Block structure only: inline text is read line by line, in bounded work, by indexer.inline.
+MAX_PLAUSIBLE_ITEMS = 500  # an issue has 20-40 items; far more is likely not an issue, or a paste gone wrong
+
 _md = MarkdownIt("commonmark", {"html": True}).enable("table").disable(["inline", "text_join"])
 
 
@@ -97,6 +99,9 @@ def parse_issue(name: str, text: str, companies: CompanyTable) -> Issue:
         walker.feed(block)
     walker.close()
     _finish_metadata(issue, name)
+    if len(issue.records) > MAX_PLAUSIBLE_ITEMS:
+        message = f"{len(issue.records)} items, more than an issue ever has ({MAX_PLAUSIBLE_ITEMS}): indexed anyway"
+        issue.warnings.append(ParseWarning(name, 0, message, "too-many-items"))
     issue.warnings = _merge_warnings(issue.warnings, format_warnings(issue))
     return issue
 
@@ -299,7 +304,7 @@ class _Walker:
         elif draft.warmup:
             fields = parse_warmup(" ".join(r.strip() for r in rows), self.companies)
         else:
-            fields = parse_item(rows, self.companies)
+            fields = parse_item(rows, self.companies, draft.section)
         for offset, code, message in fields.problems:
             line = draft.start + 1 + offset
             self.issue.warnings.append(ParseWarning(self.issue.source_file, line, message, code))
@@ -323,6 +328,8 @@ def _record(draft: _Draft, end: int, rows: list[str], fields: ItemFields, placed
         arxiv_versions=[v for _, v in fields.arxiv],
         repos=fields.repos,
         companies=fields.companies,
+        mentions=fields.mentions,
+        id_title=fields.id_title,
         venue=fields.venue,
         line_start=draft.start + 1,
         line_end=end,
@@ -422,8 +429,8 @@ def item_key(record: Record) -> str:
         return "repo:" + record.repos[0]
     if record.url:
         return "url:" + record.url.split("#")[0]
-    if record.placed and record.title:
-        return "title:" + title_key(record.title)
+    if record.placed and (record.id_title or record.title):
+        return "title:" + title_key(record.id_title or record.title)
     return "raw:" + hashlib.sha1(record.raw.encode("utf-8")).hexdigest()
 
 

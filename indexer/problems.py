@@ -14,6 +14,7 @@ from typing import Any
 WARNING_LABELS: dict[str, str] = {
     "unreadable": "文件无法读取",
     "too-large": "文件过大，已跳过",
+    "not-a-file": "不是普通文件，已跳过",
     "legacy-encoding": "不是 UTF-8，已按 GB18030 解码",
     "invalid-utf8": "含无效的 UTF-8 字节",
     "nul-removed": "已删除 NUL 字符",
@@ -31,6 +32,7 @@ WARNING_LABELS: dict[str, str] = {
     "duplicate-link": "同一链接出现了两次",
     "duplicate-item": "同一条目出现了两次",
     "count-mismatch": "导读条数与实际条目数不符",
+    "too-many-items": "条目数多得不像一期简报",
 }
 
 

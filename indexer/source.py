@@ -5,7 +5,10 @@ Never raises on file content: problems become ParseWarnings and the text is kept
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,10 +34,7 @@ def decode(name: str, data: bytes) -> SourceText:
     warnings: list[ParseWarning] = []
     digest = content_hash(data)
     if len(data) > MAX_FILE_BYTES:
-        size = len(data) / 1024 / 1024
-        limit = MAX_FILE_BYTES // 1024 // 1024
-        msg = f"file is {size:.1f} MB, over the {limit} MB limit for an issue: skipped"
-        return SourceText(name, None, digest, [ParseWarning(name, 0, msg, "too-large")])
+        return _too_large(name, len(data), digest)
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -69,10 +69,38 @@ def _decode_legacy(data: bytes) -> str | None:
 
 
 def read_source(root: Path, path: Path) -> SourceText:
-    """Read `path` (inside `root`); an unreadable file becomes a warning, not an exception."""
+    """Read `path` (inside `root`); what cannot be read as an issue file (too large, not a
+    regular file, a broken link, an unreadable file or folder) becomes a warning, not an
+    exception, and is never read past the size limit."""
     name = path.relative_to(root).as_posix()
+
+    def skipped(message: str, code: str = "unreadable", digest: str = "") -> SourceText:
+        return SourceText(name, None, digest or f"skipped:{code}", [ParseWarning(name, 0, message, code)])
+
     try:
-        data = path.read_bytes()
+        info = os.stat(path)  # follows a symbolic link to its target
     except OSError as exc:
-        return SourceText(name, None, "", [ParseWarning(name, 0, f"cannot read: {exc.strerror}", "unreadable")])
+        if path.is_symlink():
+            what = "a symbolic link loop" if exc.errno == errno.ELOOP else "a broken symbolic link"
+            return skipped(f"{what}: skipped")
+        return skipped(f"cannot read: {exc.strerror}")
+    if stat.S_ISDIR(info.st_mode):
+        if path.is_symlink():
+            return skipped("a symbolic link to a folder: not followed", "not-a-file")
+        return skipped("cannot list this folder: its issues were not read")
+    if not stat.S_ISREG(info.st_mode):
+        return skipped("not a regular file (a FIFO, socket or device): skipped", "not-a-file")
+    if info.st_size > MAX_FILE_BYTES:
+        return _too_large(name, info.st_size, f"size:{info.st_size}:{info.st_mtime_ns}")
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_FILE_BYTES + 1)  # a file growing while read is still bounded
+    except OSError as exc:
+        return skipped(f"cannot read: {exc.strerror}")
     return decode(name, data)
+
+
+def _too_large(name: str, size: int, digest: str) -> SourceText:
+    limit = MAX_FILE_BYTES // 1024 // 1024
+    msg = f"file is {size / 1024 / 1024:.1f} MB, over the {limit} MB limit for an issue: skipped"
+    return SourceText(name, None, digest, [ParseWarning(name, 0, msg, "too-large")])

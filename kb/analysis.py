@@ -61,7 +61,8 @@ def configure(user_words: Iterable[str]) -> None:
             return
         _user_words = words
         _jieba = None
-    _segment.cache_clear()
+    for cache in (_segment, _pieces_cached, index_tokens):  # every cache of a segmentation
+        cache.cache_clear()
 
 
 def _engine():

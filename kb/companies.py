@@ -19,6 +19,17 @@ from kb.trie import trie_pattern
 _CASE_SENSITIVE_MAX = 4  # ARM, AMD, LG, SONY...: exact case only
 
 
+@dataclass(frozen=True)
+class Mention:
+    """One name in a text: where it stands, its canonical company, whether it is a product."""
+
+    start: int
+    end: int
+    surface: str
+    company: str
+    product: bool
+
+
 @dataclass
 class CompanyTable:
     aliases: dict[str, str] = field(default_factory=dict)  # alias -> canonical
@@ -39,18 +50,25 @@ class CompanyTable:
 
     def find(self, text: str) -> list[str]:
         """Canonical companies mentioned in `text`, in order of first mention."""
+        return list(dict.fromkeys(m.company for m in self.mentions(text)))
+
+    def mentions(self, text: str) -> list[Mention]:
+        """Every company or product name in `text`, in order, with its place."""
         if not text:
             return []
-        hits = [(m.start(), m.group(0)) for m in self._cjk.finditer(text)]
+        hits = [m for m in self._cjk.finditer(text)]
         hits += [
-            (m.start(), m.group(0))
+            m
             for m in self._latin.finditer(text)
             if len(m.group(0)) > _CASE_SENSITIVE_MAX or m.group(0) in self._exact_latin
         ]
-        found: dict[str, None] = {}
-        for _, name in sorted(hits):
-            found[self._lookup[name.lower()]] = None
-        return list(found)
+        out: list[Mention] = []
+        for m in sorted(hits, key=lambda m: (m.start(), -m.end())):
+            if out and m.start() < out[-1].end:
+                continue  # inside a longer name: Arm in Arm中国 (the Latin and CJK patterns overlap)
+            low = m.group(0).lower()
+            out.append(Mention(m.start(), m.end(), m.group(0), self._lookup[low], low not in self._company_names))
+        return out
 
     def resolve(self, name: str) -> str | None:
         """Canonical company for an alias, a product or a canonical name (any case)."""

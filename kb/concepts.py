@@ -67,9 +67,23 @@ def _load(companies: Path, synonyms: Path, glossary: Path) -> Tables:
     return Tables(load_companies(companies), load_synonyms(synonyms), load_glossary(glossary))
 
 
+#: The names of the table files inside an index generation, in table_files' order.
+TABLE_NAMES = ("companies.yaml", "userdict.yaml", "synonyms.yaml", "glossary.yaml")
+
+
 def table_files(config: Config) -> tuple[Path, ...]:
     """The files the tables are read from (part of the index fingerprint)."""
     return (config.companies, config.userdict, config.synonyms, config.glossary)
+
+
+def generation_tables(folder: Path, config: Config) -> tuple[Tables, Path]:
+    """The tables a generation was built with (its `tables/` folder) and its user dictionary;
+    the configured ones for an index built before generations kept their tables."""
+    if not (folder / TABLE_NAMES[0]).is_file():
+        return cached_tables(config), config.userdict
+    companies, userdict, synonyms, glossary = (folder / name for name in TABLE_NAMES)
+    files = (companies, synonyms, glossary)
+    return _cached(files, tuple(_mtime(f) for f in files)), userdict
 
 
 def cached_tables(config: Config) -> Tables:

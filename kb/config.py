@@ -16,6 +16,7 @@ from kb.errors import ConfigError
 
 DEFAULT_CONFIG_NAME = "kb.yaml"
 DATA_DIR = Path(__file__).resolve().parent / "data"
+WORKER_CLASSES = ("gevent", "gthread")
 MAX_BODY_KB_LIMIT = 64 * 1024  # max_body_kb may not exceed 64 MB
 
 
@@ -40,7 +41,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("host", str, "127.0.0.1", "`kb serve` address"),
     Setting("port", int, 8000, "`kb serve` port"),
     Setting("workers", int, 0, "`kb serve` worker processes (0: one per core)"),
-    Setting("threads", int, 4, "`kb serve` threads per worker process"),
+    Setting("worker_class", str, "gevent", "`kb serve` worker class: gevent (async) or gthread (threads)"),
+    Setting("connections", int, 1000, "`kb serve` connections per gevent worker"),
+    Setting("threads", int, 4, "`kb serve` threads per gthread worker process"),
     Setting("max_body_kb", int, 512, "largest POST body `kb serve` accepts, in KB (413 beyond it)"),
 )
 _BY_KEY = {s.key: s for s in SETTINGS}
@@ -58,6 +61,8 @@ class Config:
     host: str
     port: int
     workers: int
+    worker_class: str
+    connections: int
     threads: int
     max_body_kb: int
     source: Path | None = None
@@ -116,12 +121,16 @@ def _check(setting: Setting, value: Any, path: Path | None) -> Any:
             raise ConfigError(f"{where}key 'port' must be between 1 and 65535, got {value}")
         if setting.key == "threads" and not 0 < value <= 256:
             raise ConfigError(f"{where}key 'threads' must be between 1 and 256, got {value}")
+        if setting.key == "connections" and not 0 < value <= 100_000:
+            raise ConfigError(f"{where}key 'connections' must be between 1 and 100000, got {value}")
         if setting.key == "workers" and not 0 <= value <= 64:
             raise ConfigError(f"{where}key 'workers' must be between 0 (one per core) and 64, got {value}")
         if setting.key == "max_body_kb" and not 0 < value <= MAX_BODY_KB_LIMIT:
             raise ConfigError(f"{where}key 'max_body_kb' must be between 1 and {MAX_BODY_KB_LIMIT}, got {value}")
         return value
     if setting.kind is str and isinstance(value, str):
+        if setting.key == "worker_class" and value not in WORKER_CLASSES:
+            raise ConfigError(f"{where}key 'worker_class' must be one of {', '.join(WORKER_CLASSES)}, got {value!r}")
         if setting.is_path and not value.strip():
             raise ConfigError(f"{where}key {setting.key!r} must not be empty")
         return value

@@ -73,7 +73,8 @@ class Record:
     links: list[Link] = field(default_factory=list)
     arxiv_ids: list[str] = field(default_factory=list)
     repos: list[str] = field(default_factory=list)
-    companies: list[str] = field(default_factory=list)
+    companies: list[str] = field(default_factory=list)  # the organisations the item is about
+    mentions: list[str] = field(default_factory=list)  # every company the item's text names
     venue: str = ""
     source_file: str = ""
     line_start: int = 0
@@ -83,6 +84,9 @@ class Record:
     arxiv_versions: list[str] = field(default_factory=list)
     placed: bool = True
     raw: str = ""
+    #: what the id hashes when the item has no identifier (a warm-up title without its prefix);
+    #: not exported
+    id_title: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data in `EXPORT_KEYS` order."""
@@ -112,6 +116,7 @@ EXPORT_KEYS: tuple[str, ...] = (
     "arxiv_ids",
     "repos",
     "companies",
+    "mentions",
     "venue",
     "source_file",
     "line_start",

@@ -6,8 +6,10 @@ per document carries the facet values, so facet counts never touch stored fields
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +21,7 @@ from kb.analysis import KbAnalyzer
 from kb.facets import FACETS
 from kb.records import Record
 
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 
 #: Field weights for BM25F: `body` holds all of an item's text (title, paper title, summary,
 #: outlet); `title` holds the title again, so a word in the title counts more. The concept
@@ -66,15 +68,32 @@ def spelling_words(text: str) -> str:
     return " ".join(sorted({w.lower().strip("-") for w in _LATIN_WORD_RE.findall(text)}))
 
 
-def fingerprint(*files: Path) -> str:
-    """Hash of everything that shapes the index: the source of this schema, the analyzer, the
-    identifier rules and the concept tagging, the versions, and the given files (tables, the
-    parser's modules)."""
+def fingerprint(modules: Iterable[Path], tables: Iterable[Path]) -> str:
+    """Hash of everything that shapes the index: kb's version and SCHEMA_VERSION, the code of
+    `modules` as it behaves (its AST without docstrings: a comment or docstring edit changes
+    nothing) and the bytes of the `tables`. The declared list of modules is the indexer's
+    (indexer.build.SHAPING_MODULES)."""
     digest = hashlib.sha1()
     for part in (__version__, SCHEMA_VERSION):
         digest.update(part.encode() + b"\0")
-    here = Path(__file__).resolve().parent
-    sources = ("schema.py", "facets.py", "analysis.py", "identifiers.py", "concepts.py", "synonyms.py")
-    for path in (*(here / name for name in sources), *files):
+    for path in modules:
+        digest.update(Path(path).name.encode() + b"\0" + _code_shape(Path(path)).encode() + b"\0")
+    for path in tables:
         digest.update(Path(path).read_bytes() + b"\0")
     return digest.hexdigest()
+
+
+def _code_shape(path: Path) -> str:
+    """A Python module's AST dump with docstrings removed."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef) and body:
+            first = body[0]
+            if (
+                isinstance(first, ast.Expr)
+                and isinstance(first.value, ast.Constant)
+                and isinstance(first.value.value, str)
+            ):
+                node.body = body[1:] or [ast.Pass()]
+    return ast.dump(tree, annotate_fields=False)

@@ -24,7 +24,12 @@ from kb.errors import IndexBusyError, IndexMissingError
 
 POINTER = "CURRENT"
 MANIFEST = "manifest.json"
+TABLES = "tables"
 KEEP_GENERATIONS = 3  # live one plus two previous, for readers still holding them
+#: A superseded generation is deleted only this long after it stopped being live: a reader
+#: re-reads CURRENT on every request, so it holds an old generation for one request at most.
+GRACE_SECONDS = 60.0
+PUBLISHED_AT = "published_at"  # manifest key: when the generation was made live (epoch seconds)
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,12 @@ class Generation:
     @property
     def path(self) -> Path:
         return self.root / self.name
+
+    @property
+    def tables_path(self) -> Path:
+        """The tables (companies, user dictionary, synonyms, glossary) this generation was built
+        with, copied into it: its readers use these, not whatever the YAML files say now."""
+        return self.path / TABLES
 
     def manifest(self) -> dict[str, Any]:
         try:
@@ -72,22 +83,72 @@ def new_generation(root: Path) -> Generation:
 
 def publish(gen: Generation, manifest: dict[str, Any]) -> None:
     """Write the manifest, then make `gen` live with an atomic rename of the pointer."""
+    manifest = {**manifest, PUBLISHED_AT: time.time()}
     _write_atomic(gen.path / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
     _write_atomic(gen.root / POINTER, gen.name + "\n")
     prune(gen.root)
 
 
-def prune(root: Path) -> None:
-    """Remove unpublished leftovers and generations older than the last KEEP_GENERATIONS."""
+def clean(root: Path) -> list[str]:
+    """Remove what dead writers left: generation folders never published (a build killed before
+    its pointer swap) and stray temporary pointer or manifest files. Call it holding the writer
+    lock: no other writer is at work then, so whatever is unfinished is dead. Returns the names
+    removed."""
+    if not root.is_dir():
+        return []
     live = current_generation(root)
-    gens = sorted(p for p in root.glob("gen-*") if p.is_dir())
-    keep = {p.name for p in gens[-KEEP_GENERATIONS:]}
-    for path in gens:
-        if path.name in keep or (live and path.name == live.name):
+    live_at = _published_at(live.path) if live else None
+    removed = []
+    for path in root.glob("gen-*"):
+        if not path.is_dir() or (live and path.name == live.name):
             continue
-        if not (path / MANIFEST).exists() and time.time() - path.stat().st_mtime < 3600:
-            continue  # a build in progress by another process (it holds the lock anyway)
-        shutil.rmtree(path, ignore_errors=True)
+        at = _published_at(path)
+        if at is None or (live_at is not None and at > live_at):  # never made live
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path.name)
+    for path in root.glob(".*.tmp"):  # _write_atomic's temporary files
+        with contextlib.suppress(OSError):
+            path.unlink()
+            removed.append(path.name)
+    return removed
+
+
+def prune(root: Path, *, now: float | None = None) -> list[str]:
+    """Keep the live generation and the KEEP_GENERATIONS - 1 published before it, in publication
+    order (not by number); remove older ones once GRACE_SECONDS have passed since they stopped
+    being live, and what dead writers left (`clean`). Call it holding the writer lock."""
+    removed = clean(root)
+    live = current_generation(root)
+    if live is None:
+        return removed
+    now = time.time() if now is None else now
+    published = sorted(
+        ((at, path) for path in root.glob("gen-*") if path.is_dir() and (at := _published_at(path)) is not None),
+        key=lambda item: (item[0], item[1].name),
+    )
+    order = [path for _, path in published]
+    if live.path not in order:
+        return removed
+    kept = set(order[max(0, order.index(live.path) - (KEEP_GENERATIONS - 1)) : order.index(live.path) + 1])
+    for i, path in enumerate(order):
+        if path in kept:
+            continue
+        superseded = published[i + 1][0] if i + 1 < len(published) else now
+        if now - superseded >= GRACE_SECONDS:
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path.name)
+    return removed
+
+
+def _published_at(path: Path) -> float | None:
+    """When the generation at `path` was published (its manifest's time; older manifests: the
+    file's), or None when it never was."""
+    manifest = path / MANIFEST
+    try:
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+        return float(data.get(PUBLISHED_AT) or manifest.stat().st_mtime)
+    except (OSError, ValueError, TypeError):
+        return None
 
 
 def discard(gen: Generation) -> None:

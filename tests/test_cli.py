@@ -114,8 +114,22 @@ def test_export_jsonl_and_csv(idx) -> None:
     assert list(records[0]) == list(EXPORT_KEYS)
     keys = [(r["date"], r["source_file"], r["line_start"]) for r in records]
     assert keys == sorted(keys)
-    rows = list(csv.DictReader(io.StringIO(kb("export", "--format", "csv", "--index", str(idx)).stdout)))
+    text = kb("export", "--format", "csv", "--index", str(idx)).stdout
+    assert text.startswith("\ufeffid,date,")  # the BOM Excel on Chinese Windows needs to read UTF-8
+    rows = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
     assert len(rows) == len(records) and set(rows[0]) == set(EXPORT_KEYS)
+
+
+def test_export_csv_file_opens_as_utf8_in_excel_and_without_bom_on_request(idx, tmp_path) -> None:
+    path = tmp_path / "out.csv"
+    assert kb("export", "--format", "csv", "-o", str(path), "--index", str(idx)).returncode == 0
+    data = path.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbfid,") and "量化".encode() in data
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    assert rows[0]["id"] and list(rows[0]) == list(EXPORT_KEYS)
+    plain = kb("export", "--format", "csv", "--no-bom", "--index", str(idx)).stdout
+    assert plain.startswith("id,date,")
+    assert not kb("export", "--index", str(idx)).stdout.startswith("\ufeff")  # JSON lines: never
 
 
 def test_stats(idx) -> None:

@@ -32,3 +32,8 @@ def test_resolve_and_labels() -> None:
     assert TABLE.resolve("手机市场") is None
     assert TABLE.label("Huawei") == "华为 Huawei"
     assert TABLE.owners["tencent"] == "Tencent"
+
+
+def test_a_name_inside_a_longer_one_is_not_found() -> None:
+    assert TABLE.find("全志科技与Arm中国强势联合") == ["Allwinner", "Arm China"]
+    assert [(m.surface, m.product) for m in TABLE.mentions("高通骁龙865")] == [("高通", False), ("骁龙", True)]

@@ -108,3 +108,17 @@ def test_the_footer_pattern_finds_what_the_old_one_found():
     atoms = [" ", "\n", "\t", "\r", "\u3000", "-", "*", "Editor", "wechat", "微信", "x", "- ", "\n\n", "licence"]
     for text in _texts(atoms, 20_000, seed=2):
         assert bool(_FOOTER_RE.search(text)) == bool(OLD_FOOTER.search(text)), repr(text)
+
+
+def test_a_warmup_title_keeps_its_prefix_and_its_id() -> None:
+    """The title says who the news is about; the id still hashes the text after the prefix, as it
+    did before the title kept it, so the archive's ids do not move."""
+    import hashlib
+
+    from kb.identifiers import title_key
+
+    text = "# 嵌入式AI简报 (2022-05-01)\n\n热身：\n\n- 高通：新一代骁龙平台开始向客户送样\n\n## 论文\n\n- [t](https://x.org/)\n"
+    record = parse_issue("2022-05-01.md", text, COMPANIES).records[0]
+    assert record.title == "高通：新一代骁龙平台开始向客户送样"
+    digest = hashlib.sha1(("title:" + title_key("新一代骁龙平台开始向客户送样")).encode()).hexdigest()[:10]
+    assert record.id == f"2022-05-01-{digest}"

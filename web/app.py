@@ -7,6 +7,7 @@ has run) and follows each reindex without a restart.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 from flask import Flask, Response
@@ -31,10 +32,14 @@ SECURITY_HEADERS: dict[str, str] = {
     "X-Frame-Options": "DENY",
 }
 
+#: " (english words)" inside a bilingual notice: " (", a lowercase letter or "-", at least two
+#: words, no parentheses inside (a user's "(b)" in the notice's Chinese part stays).
+_ENGLISH_GLOSS = re.compile(r" \((?=[a-z-])[^() ]+ [^()]*\)")
+
 
 def create_app(config: Config, *, debug: bool = False) -> Flask:
     """A Flask app serving the search pages and the JSON API for the index in `config`."""
-    from web.views import api, check, pages, search
+    from web.views import api, check, feed, pages, search
 
     app = Flask(__name__)
     app.config.update(DEBUG=debug, KB_CONFIG=config)
@@ -42,7 +47,7 @@ def create_app(config: Config, *, debug: bool = False) -> Flask:
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]  # keep EXPORT_KEYS order
     app.extensions[EXTENSION] = IndexHandle(config)
-    for blueprint in (search.bp, pages.bp, check.bp, api.bp):
+    for blueprint in (search.bp, pages.bp, feed.bp, check.bp, api.bp):
         app.register_blueprint(blueprint)
     errors.register(app)
     app.after_request(_security_headers)
@@ -53,6 +58,8 @@ def create_app(config: Config, *, debug: bool = False) -> Flask:
     app.jinja_env.globals["url_for"] = cached_url_for()  # one cache per app
     urls = app.jinja_env.globals["urls"] = Urls()
     app.jinja_env.globals["fragments"] = Fragments(urls, _company_label, external_url)
+    app.jinja_env.filters["zh_notice"] = zh_notice
+    app.jinja_env.filters["xml_text"] = feed.xml_text
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     return app
@@ -66,6 +73,12 @@ def external_url(url: object) -> str:
     except ValueError:  # e.g. a malformed IPv6 host
         return ""
     return text if parts.scheme.lower() in ("http", "https") and parts.netloc else ""
+
+
+def zh_notice(text: object) -> str:
+    """A core notice for the page: its Chinese text, without the English gloss in parentheses
+    that the core adds for the CLI and the JSON API (`未知字段 'x'，按普通词搜索 (unknown field…)`)."""
+    return _ENGLISH_GLOSS.sub("", str(text)).strip()
 
 
 def _company_label(code: str) -> str:

@@ -39,6 +39,7 @@ class Chart:
     ticks: list[Tick]
     peak: int
     issues: int  # issues with at least one match
+    peak_date: str = ""  # the latest issue with `peak` matches
 
 
 def histogram_chart(histogram: list[tuple[str, int]]) -> Chart | None:
@@ -58,7 +59,8 @@ def histogram_chart(histogram: list[tuple[str, int]]) -> Chart | None:
             year = date[:4]
             ticks.append(Tick(year, round(i * slot, 3)))
     issues = sum(1 for _, count in histogram if count)
-    return Chart(HEIGHT, base, bars, _spaced(ticks), peak, issues)
+    peak_date = max(date for date, count in histogram if count == peak)
+    return Chart(HEIGHT, base, bars, _spaced(ticks), peak, issues, peak_date)
 
 
 def _spaced(ticks: list[Tick]) -> list[Tick]:

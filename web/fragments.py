@@ -120,7 +120,7 @@ class Fragments:
         links = self.urls.here()
         return Markup(
             "\n".join(
-                f'<a href="{escape(links.issue(b.date))}"><rect class="bar" x="{b.x}%" y="{b.y}" '
+                f'<a href="{escape(links.issue(b.date))}" tabindex="-1"><rect class="bar" x="{b.x}%" y="{b.y}" '
                 f'width="{b.width}%" height="{b.height}"><title>{escape(b.date)}：{b.count:d} 条</title></rect></a>'
                 for b in chart.bars
                 if b.count

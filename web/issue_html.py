@@ -9,8 +9,9 @@ link gets rel="noopener noreferrer".
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Set
 from html import escape
 
 import nh3
@@ -45,8 +46,16 @@ _TRAILING_PUNCT = ".,;:!?*_~"
 _ABSOLUTE_OR_LOCAL_RE = re.compile(r"^(?:https?://|mailto:|#|/issue/)", re.IGNORECASE)
 
 
-def sanitize(html: str) -> str:
-    """Keep only harmless tags and attributes; links get rel="noopener noreferrer"."""
+def sanitize(html: str, keep_ids: Set[str] = frozenset()) -> str:
+    """Keep only harmless tags and attributes; links get rel="noopener noreferrer". An `id` is
+    kept only when it is one of the page's own anchors (`keep_ids`): the archive's HTML may not
+    bring ids that clash with them."""
+
+    def usable(tag: str, attribute: str, value: str) -> str | None:
+        if attribute == "id":
+            return value if value in keep_ids else None
+        return _only_usable_urls(tag, attribute, value)
+
     return nh3.clean(
         html,
         tags=set(ALLOWED_TAGS),
@@ -54,7 +63,7 @@ def sanitize(html: str) -> str:
         url_schemes=set(URL_SCHEMES),
         link_rel="noopener noreferrer",
         set_tag_attribute_values={"img": {"loading": "lazy"}},
-        attribute_filter=_only_usable_urls,
+        attribute_filter=usable,
         strip_comments=True,
     )
 
@@ -78,45 +87,76 @@ def render_issue(
     `issue_href(date)` is the URL of another issue's page, for links between issue files.
     """
     tokens = _md.parse("\n".join(blank_front_matter(text.split("\n"))))
-    for line, anchor in sorted(anchors):
-        _place_anchor(tokens, line - 1, anchor)
+    anchors = sorted(anchors)
+    tokens = _place_anchors(tokens, [(line - 1, anchor) for line, anchor in anchors])
     for token in tokens:
         if token.type == "inline" and token.children:
             token.children = _linkify(token.children)
             _rewrite_links(token.children, issue_href)
-    return sanitize(_md.renderer.render(tokens, _md.options, {}))
+    return sanitize(_md.renderer.render(tokens, _md.options, {}), keep_ids={a for _, a in anchors})
 
 
 # -- anchors ------------------------------------------------------------------------------
-def _place_anchor(tokens: list[Token], line: int, anchor: str) -> None:
-    """Put `id=anchor` on the block that starts at `line` (0-based), else inside its text."""
-    opening = [t for t in tokens if t.nesting == 1 and t.map and t.map[0] == line]
-    opening.sort(key=lambda t: t.type != "list_item_open")
-    for token in opening:
-        if "id" not in (token.attrs or {}):
-            token.attrSet("id", anchor)
-            return
-    inline = [t for t in tokens if t.type == "inline" and t.map and t.map[0] <= line < t.map[1]]
-    if inline:
-        target = min(inline, key=lambda t: t.map[1] - t.map[0])  # type: ignore[index]
-        _anchor_in_text(target, line - target.map[0], anchor)  # type: ignore[index]
-        return
-    following = [t for t in tokens if t.map and t.map[0] >= line]
-    if following:
-        index = tokens.index(following[0])
-        tokens.insert(index, _span_token("html_block", anchor))
+def _place_anchors(tokens: list[Token], anchors: list[tuple[int, str]]) -> list[Token]:
+    """Put each `id=anchor` on the block that starts at its line (0-based), else inside the text
+    that holds the line, else before the next block; in one pass over the tokens (linear in the
+    issue, however many items it has). Returns the token list with any inserted spans."""
+    opening: dict[int, list[Token]] = {}
+    inline_at: dict[int, Token] = {}  # line → the smallest inline token holding it
+    starts: list[tuple[int, int]] = []  # (first line, index) of tokens with a map, in order
+    for i, token in enumerate(tokens):
+        if not token.map:
+            continue
+        starts.append((token.map[0], i))
+        if token.nesting == 1:
+            opening.setdefault(token.map[0], []).append(token)
+        if token.type == "inline":
+            for line in range(token.map[0], token.map[1]):
+                held = inline_at.get(line)
+                if held is None or token.map[1] - token.map[0] < held.map[1] - held.map[0]:
+                    inline_at[line] = token
+    in_text: dict[int, list[tuple[int, str]]] = {}  # id(inline token) → (line offset, anchor)
+    before: dict[int, list[str]] = {}  # token index → anchors inserted before it
+    for line, anchor in anchors:
+        candidates = sorted(opening.get(line, ()), key=lambda t: t.type != "list_item_open")
+        target = next((t for t in candidates if "id" not in (t.attrs or {})), None)
+        if target is not None:
+            target.attrSet("id", anchor)
+        elif line in inline_at:
+            inline = inline_at[line]
+            in_text.setdefault(id(inline), []).append((line - inline.map[0], anchor))  # type: ignore[index]
+        else:
+            k = bisect.bisect_left(starts, (line, -1))
+            if k < len(starts):
+                before.setdefault(starts[k][1], []).append(anchor)
+    for token in tokens:
+        if id(token) in in_text:
+            _anchors_in_text(token, in_text[id(token)])
+    if not before:
+        return tokens
+    out: list[Token] = []
+    for i, token in enumerate(tokens):
+        out += [_span_token("html_block", a) for a in before.get(i, ())]
+        out.append(token)
+    return out
 
 
-def _anchor_in_text(inline: Token, offset: int, anchor: str) -> None:
-    """Insert an empty `<span id>` at the start of the `offset`-th line of an inline token."""
-    children = inline.children or []
-    position, breaks = 0, 0
-    while breaks < offset and position < len(children):
-        if children[position].type in ("softbreak", "hardbreak"):
+def _anchors_in_text(inline: Token, placed: list[tuple[int, str]]) -> None:
+    """Insert an empty `<span id>` at the start of each given line of an inline token."""
+    wanted: dict[int, list[str]] = {}
+    for offset, anchor in placed:
+        wanted.setdefault(offset, []).append(anchor)
+    out: list[Token] = []
+    breaks = 0
+    out += [_span_token("html_inline", a) for a in wanted.pop(0, ())]
+    for child in inline.children or []:
+        out.append(child)
+        if child.type in ("softbreak", "hardbreak"):
             breaks += 1
-        position += 1
-    children.insert(position, _span_token("html_inline", anchor))
-    inline.children = children
+            out += [_span_token("html_inline", a) for a in wanted.pop(breaks, ())]
+    for offset in sorted(wanted):  # past the last line break: at the end
+        out += [_span_token("html_inline", a) for a in wanted[offset]]
+    inline.children = out
 
 
 def _span_token(kind: str, anchor: str) -> Token:

@@ -170,11 +170,19 @@ def parse_search_args(args: MultiDict[str, str]) -> SearchState:
     )
 
 
+#: Distinct values one facet parameter may carry (a facet panel offers far fewer); 400 beyond.
+MAX_FACET_VALUES = 20
+
+
 def read_filters(args: MultiDict[str, str]) -> dict[str, tuple[str, ...]]:
-    """Facet selections: one repeatable parameter per facet name; empty values are ignored."""
+    """Facet selections: one repeatable parameter per facet name; empty and repeated values are
+    ignored; more than MAX_FACET_VALUES distinct values for one facet is a ParamError (400)."""
     out: dict[str, tuple[str, ...]] = {}
     for name in FACET_NAMES:
-        values = _unique(v.strip() for v in args.getlist(name))
+        values = _unique(v.strip() for v in args.getlist(name)[: MAX_FACET_VALUES * 50])
+        if len(values) > MAX_FACET_VALUES:
+            limit = MAX_FACET_VALUES
+            raise ParamError(f"{name} 最多选 {limit} 个值 (at most {limit} values of {name}), 收到 {len(values)}")
         if values:
             out[name] = values
     return out

@@ -10,6 +10,7 @@ from gunicorn.app.base import BaseApplication
 
 from kb.config import Config
 from kb.errors import KbError
+from web import gunicorn_errors
 
 
 class _Gunicorn(BaseApplication):
@@ -40,14 +41,17 @@ def check_address(config: Config) -> None:
 
 
 def serve(app: Flask, config: Config) -> None:
-    """Serve `app` until interrupted: `workers` processes (0 = one per core) × `threads`."""
+    """Serve `app` until interrupted: `workers` processes (0 = one per core), each an event loop
+    of up to `connections` (gevent: a client that trickles its request holds a greenlet, not a
+    thread) or, with worker_class gthread, a pool of `threads`."""
     check_address(config)
     host = f"[{config.host}]" if ":" in config.host else config.host
     options = {
         "bind": f"{host}:{config.port}",
         "workers": config.workers or os.cpu_count() or 1,
         "threads": config.threads,
-        "worker_class": "gthread",
+        "worker_class": config.worker_class,
+        "worker_connections": config.connections,
         "timeout": 60,
         "graceful_timeout": 10,
         "keepalive": 5,
@@ -57,4 +61,5 @@ def serve(app: Flask, config: Config) -> None:
         "proc_name": "kb-serve",
         "forwarded_allow_ips": "127.0.0.1",
     }
+    gunicorn_errors.install()  # gunicorn's own 400/414/431 with the app's headers, in Chinese
     _Gunicorn(app, options).run()

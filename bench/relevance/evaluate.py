@@ -75,20 +75,32 @@ def _resolver(handle):
     records = [view.record(d) for d in view.live]
     by_url: dict[tuple[str, str], list[dict]] = {}
     by_title: dict[tuple[str, str], list[dict]] = {}
+    by_date: dict[str, list[dict]] = {}
     for r in records:
         by_url.setdefault((r["date"], r["url"]), []).append(r)
         by_title.setdefault((r["date"], r["title"]), []).append(r)
+        by_date.setdefault(r["date"], []).append(r)
 
     def resolve(ref: dict) -> str:
         date = str(ref["date"])
         found = by_url.get((date, ref.get("url") or ""), []) if ref.get("url") else []
         if len(found) != 1:
             found = [r for r in (found or by_title.get((date, ref.get("title", "")), [])) if r["title"] == ref["title"]]
+        if not found:  # a warm-up title keeps its `公司：` prefix now; references were made without it
+            found = [
+                r for r in by_date.get(date, []) if r["section"] == "warmup" and _prefixed(r["title"], ref["title"])
+            ]
         if len(found) != 1:
             raise LookupError(f"judged item not found once in the index: {ref}")
         return found[0]["id"]
 
     return resolve
+
+
+def _prefixed(title: str, tail: str) -> bool:
+    """`title` is `tail` after a short `公司：` prefix."""
+    head = title[: len(title) - len(tail)].rstrip()
+    return bool(tail) and title.endswith(tail) and 0 < len(head) <= 30 and head[-1] in "：:，"
 
 
 def run_queries(handle, judged: list[Judged]) -> list[Outcome]:

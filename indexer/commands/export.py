@@ -1,9 +1,15 @@
-"""`kb export [--format jsonl|csv] [--output FILE]`: every record, every field, archive order."""
+"""`kb export [--format jsonl|csv] [--output FILE] [--no-bom]`: every record, every field, archive order.
+
+CSV starts with a UTF-8 byte order mark, so Excel on a Chinese Windows (which otherwise reads
+a CSV as GBK) shows the Chinese text; `--no-bom` leaves it out for tools that do not expect one.
+Output is UTF-8 whatever the terminal's encoding.
+"""
 
 from __future__ import annotations
 
 import argparse
 import csv
+import io
 import json
 import sys
 
@@ -13,6 +19,7 @@ from kb.cli import load
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
     parser.add_argument("--output", "-o", metavar="FILE", help="write here instead of stdout")
+    parser.add_argument("--no-bom", action="store_true", help="CSV without the UTF-8 byte order mark Excel needs")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -20,7 +27,12 @@ def run(args: argparse.Namespace) -> int:
     from kb.records import EXPORT_KEYS
 
     records = all_records(load(args))
-    out = open(args.output, "w", encoding="utf-8", newline="") if args.output else sys.stdout  # noqa: SIM115
+    encoding = "utf-8-sig" if args.format == "csv" and not args.no_bom else "utf-8"
+    if args.output:
+        out = open(args.output, "w", encoding=encoding, newline="")  # noqa: SIM115
+    else:
+        sys.stdout.flush()
+        out = io.TextIOWrapper(sys.stdout.buffer, encoding=encoding, newline="", write_through=True)
     try:
         if args.format == "jsonl":
             for record in records:
@@ -31,8 +43,11 @@ def run(args: argparse.Namespace) -> int:
             for record in records:
                 writer.writerow({k: _cell(v) for k, v in record.items()})
     finally:
-        if out is not sys.stdout:
+        if args.output:
             out.close()
+        else:
+            out.flush()
+            out.detach()  # leave sys.stdout open
     return 0
 
 

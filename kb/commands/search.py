@@ -81,7 +81,9 @@ def _print(result, bold: bool = False) -> None:
         print(f"note: {notice}")
     if result.expansions:
         print("also searched: " + ", ".join(result.expansions))
-    if result.suggestion:
+    if result.corrected_from:
+        print(f"note: no results for {result.corrected_from!r}; showing {result.suggestion!r}")
+    elif result.suggestion:
         print(f"did you mean: {result.suggestion}")
     first = (result.page - 1) * result.per_page + 1
     shown = f"{first}-{first + len(result.hits) - 1} of " if result.hits else ""

@@ -73,6 +73,7 @@ def search(handle: IndexHandle, request: SearchRequest, *, facet_limit: int = FA
         expansions=ctx.expansions,
         identifiers=ctx.identifiers,
         suggestion=ctx.suggestion,
+        corrected_from=ctx.corrected_from,
         notices=parsed.notices + ctx.notices,
         histogram=[(date, histogram.get(date, 0)) for date in view.dates],
         full_matches=ctx.full_matches(final),
@@ -163,6 +164,7 @@ class _Context:
         self.identifiers: list[str] = []
         self.notices: list[str] = []
         self.suggestion = ""
+        self.corrected_from = ""  # the words typed, when the results are the suggestion's
         self.ranking: ScoreMap | None = None  # the matches' relevance scores, when ranked
         self.matched: Set[int] = frozenset()
         self.units: list[Unit] = []  # the optional units best match counted
@@ -191,10 +193,7 @@ class _Context:
                 self.suggestion = " ".join(corrected)
                 found = self._text_search(corrected)
                 if found:
-                    typed, shown = " ".join(parsed.words), self.suggestion
-                    self.notices.append(
-                        f"没有 {typed!r} 的结果，显示 {shown!r} 的结果 (no results for {typed!r}; showing {shown!r})"
-                    )
+                    self.corrected_from = " ".join(parsed.words)
         self.matched = found
         return found
 

@@ -14,7 +14,7 @@ from whoosh import index as whoosh_index
 
 from kb import analysis, store
 from kb.companies import CompanyTable
-from kb.concepts import Tables, cached_tables
+from kb.concepts import Tables, generation_tables
 from kb.config import Config
 from kb.errors import IndexMissingError
 from kb.identifiers import title_key
@@ -29,8 +29,11 @@ RECORD_CACHE = 4096  # records kept unpickled per generation (the archive has 80
 class IndexView:
     """One generation, read-only. Cheap to share between threads."""
 
-    def __init__(self, gen: store.Generation) -> None:
+    def __init__(self, gen: store.Generation, config: Config) -> None:
         self.generation = gen
+        #: the tables and user dictionary this generation was built with (kept in it)
+        self.tables, userdict = generation_tables(gen.tables_path, config)
+        self.user_words = analysis.load_user_dictionary(userdict)
         self.manifest = gen.manifest()
         try:
             self.ix = whoosh_index.open_dir(str(gen.path))
@@ -109,15 +112,22 @@ class IndexView:
 
 
 class IndexHandle:
-    """The index at config.index plus the tables a search needs; reopens after a reindex."""
+    """The index at config.index; reopens after a reindex. The tables (companies, synonyms,
+    glossary, user dictionary) are those of the generation being read, so a reindex with
+    edited tables is picked up by a running server without a restart."""
 
     def __init__(self, config: Config) -> None:
         self.config = config
         self._lock = threading.Lock()
         self._view: IndexView | None = None
-        analysis.configure(analysis.load_user_dictionary(config.userdict))
-        self.tables: Tables = cached_tables(config)
-        self.companies: CompanyTable = self.tables.companies
+
+    @property
+    def tables(self) -> Tables:
+        return self.view().tables
+
+    @property
+    def companies(self) -> CompanyTable:
+        return self.view().tables.companies
 
     def view(self) -> IndexView:
         gen = store.require_generation(self.config.index)
@@ -126,7 +136,9 @@ class IndexHandle:
             return current
         with self._lock:
             if self._view is None or self._view.generation.name != gen.name:
-                self._view = IndexView(gen)
+                view = IndexView(gen, self.config)
+                analysis.configure(view.user_words)  # queries segmented as the generation's text was
+                self._view = view
             return self._view
 
 

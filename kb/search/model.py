@@ -71,6 +71,7 @@ class SearchResult:
     expansions: list[str] = field(default_factory=list)  # synonyms/aliases also searched
     identifiers: list[str] = field(default_factory=list)  # arxiv:…, repo:…, title:… looked up
     suggestion: str = ""  # "did you mean" query, '' if none
+    corrected_from: str = ""  # the words typed, when nothing matched them and the hits are the suggestion's
     notices: list[str] = field(default_factory=list)  # e.g. unknown field ignored, query cut
     histogram: list[tuple[str, int]] = field(default_factory=list)  # (issue date, matches)
     full_matches: int = 0  # how many results contain every query word (the rest match most)
@@ -109,5 +110,6 @@ class SearchResult:
             "expansions": self.expansions,
             "identifiers": self.identifiers,
             "suggestion": self.suggestion,
+            "corrected_from": self.corrected_from,
             "notices": self.notices,
         }

@@ -28,6 +28,7 @@ def test_search_shape_and_record_keys(client):
         "expansions",
         "identifiers",
         "suggestion",
+        "corrected_from",
         "notices",
     ]
     assert data["page"] == 1 and data["per_page"] == 5

@@ -113,6 +113,7 @@ def test_type_tick_open_and_go_back(browser, server):
         arg=total,
         timeout=10_000,
     )
+    assert f"共 {total} 条结果" in page.locator("#live-status").text_content()  # announced (role=status)
 
     # Typing more (no IME) searches again after the pause.
     box.press("End")
@@ -179,6 +180,62 @@ def test_layout_on_a_phone(browser, server):
     page.close()
 
 
+def test_phone_filters_open_expand_and_tick(browser, server):
+    """At 390 px the 筛选 panel is one closed line under the results; it opens, 更多 shows the
+    rest of a facet, and ticking a value filters (then the panel starts closed again)."""
+    page = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    problems = _watch_console(page)
+    page.goto(server + "/?q=" + quote("量化"))
+    panel = page.locator("details.facet-panel")
+    assert panel.get_attribute("open") is None
+    values = page.locator("a.facet-value")
+    assert values.count() > 0 and not values.first.is_visible()
+    closed = page.evaluate("() => document.documentElement.scrollHeight")
+    page.locator("a[href='#facets']").click()  # the 筛选 ↓ link opens it too
+    assert panel.get_attribute("open") == ""
+    page.locator("details.facet-panel > summary").click()
+    assert panel.get_attribute("open") is None
+    page.locator("details.facet-panel > summary").click()
+    assert values.first.is_visible()
+    more = page.locator("details.more").first
+    hidden = more.locator("a.facet-value").first
+    assert not hidden.is_visible()
+    more.locator("summary").click()
+    assert hidden.is_visible()
+    page.screenshot(path=str(SHOTS / "kb-web-phone-facets.png"), full_page=False)
+    opened = page.evaluate("() => document.documentElement.scrollHeight")
+    assert opened > closed
+    facet, value = hidden.get_attribute("data-facet"), hidden.get_attribute("data-value")
+    hidden.tap()
+    page.wait_for_url(f"**{facet}=**")
+    assert _params(page.url) == {"q": ["量化"], facet: [value]}
+    ticked = page.locator(f'a.facet-value[data-facet="{facet}"][data-value="{value}"]')
+    assert "selected" in (ticked.get_attribute("class") or "")
+    page.locator("details.facet-panel > summary").click()
+    assert ticked.is_visible()  # a selected value is never hidden under 更多
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    assert not problems, problems
+    page.close()
+
+
+def test_skip_link_is_the_first_tab_stop_and_the_chart_only_one(browser, server):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(server + "/?q=" + quote("量化"))
+    page.keyboard.press("Tab")
+    skip = page.locator("a.skip-link")
+    assert page.evaluate("() => document.activeElement.className") == "skip-link"
+    assert skip.is_visible() and skip.inner_text() == "跳到搜索结果"
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => document.activeElement.id") == "results"
+    stops = page.evaluate("""() => {
+        const svg = document.querySelector('svg.histogram');
+        return [...svg.querySelectorAll('a, [tabindex]')].filter(e => e.tabIndex >= 0).length
+            + (svg.tabIndex >= 0 ? 1 : 0);
+    }""")
+    assert stops == 1
+    page.close()
+
+
 def test_layout_on_a_desktop(browser, server):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(server + "/")
@@ -186,6 +243,8 @@ def test_layout_on_a_desktop(browser, server):
     facets = page.locator("aside.facets").bounding_box()
     assert results and facets
     assert facets["x"] + facets["width"] <= results["x"]  # sidebar left of the results
+    assert page.locator("details.facet-panel").get_attribute("open") == ""  # open beside the results
+    assert page.locator("section.front-latest li").count() > 0
     page.goto(server + "/check")
     page.locator("#text").fill("2201.05432\nhttps://github.com/Tencent/ncnn")
     page.get_by_role("button", name="查一下").click()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -86,6 +87,38 @@ def test_item_page_links_companies_to_a_facet_search(client, sample_records):
     record = next(r for r in sample_records if r["companies"])
     html = client.get(f"/item/{record['id']}").get_data(as_text=True)
     assert f'href="/?company={record["companies"][0]}"' in html
+
+
+def test_item_page_shows_every_company_mentioned(client, sample_records):
+    record = next(r for r in sample_records if set(r["mentions"]) - set(r["companies"]))
+    html = client.get(f"/item/{record['id']}").get_data(as_text=True)
+    mentions = html.split('<dd class="mentions">', 1)[1].split("</dd>", 1)[0]
+    assert all(c in mentions for c in record["mentions"])
+
+
+def test_item_page_lists_related_items_from_the_core(client, sample_records):
+    from kb.search.related import related_records
+    from web.context import index_handle
+
+    first = min((r for r in sample_records if "2201.05432" in r["arxiv_ids"]), key=lambda r: r["date"])
+    html = client.get(f"/item/{first['id']}").get_data(as_text=True)
+    with client.application.app_context():
+        expected = related_records(index_handle(), first["id"])
+    section = html[html.index('<section class="related"') : html.index("</section>")]
+    assert '<h2 id="related-title">相关条目</h2>' in section
+    shown = re.findall(r'<li><a href="/item/([^"]+)">', section)
+    assert shown == [r.record["id"] for r in expected] and len(shown) == 5
+    assert "共同点：arXiv:2201.05432" in section  # the same paper in a later issue comes first
+
+
+def test_item_page_links_the_items_before_and_after_it_in_its_issue(client, sample_records):
+    issue = sorted((r for r in sample_records if r["date"] == "2022-01-10"), key=lambda r: r["line_start"])
+    html = client.get(f"/item/{issue[1]['id']}").get_data(as_text=True)
+    nav = html[html.index('<nav class="item-nav"') : html.index("</nav>", html.index('<nav class="item-nav"'))]
+    assert f'<a rel="prev" href="/item/{issue[0]["id"]}">' in nav
+    assert f'<a rel="next" href="/item/{issue[2]["id"]}">' in nav
+    first = client.get(f"/item/{issue[0]['id']}").get_data(as_text=True)
+    assert 'rel="prev" href="/item/' not in first and f'rel="next" href="/item/{issue[1]["id"]}"' in first
 
 
 # -- issue page -----------------------------------------------------------------------------

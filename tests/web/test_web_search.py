@@ -20,8 +20,8 @@ def _count(html: str) -> int:
     return int(match.group(1))
 
 
-def test_home_lists_everything_newest_first(client, sample_records):
-    response = client.get("/")
+def test_browsing_lists_everything_newest_first(client, sample_records):
+    response = client.get("/?sort=newest")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert _count(html) == len(sample_records)
@@ -157,7 +157,7 @@ def test_chart_is_inline_svg_without_style_attributes(client):
     dates = {r["date"] for r in api["results"]}
     assert svg.count('class="bar"') == len(dates) > 0
     for date in dates:
-        assert f'<a href="/issue/{date}"><rect class="bar"' in svg
+        assert f'<a href="/issue/{date}" tabindex="-1"><rect class="bar"' in svg
 
 
 def test_no_chart_when_nothing_matches(client):
@@ -166,11 +166,13 @@ def test_no_chart_when_nothing_matches(client):
     assert "没有找到匹配的条目" in html
 
 
-def test_suggestion_links_to_the_corrected_query(client):
+def test_corrected_query_is_said_once_in_chinese(client):
     html = client.get("/?q=benchmrk").get_data(as_text=True)
-    assert client.get("/api/search?q=benchmrk").get_json()["suggestion"] == "benchmark"
-    assert "你是不是要找：" in html
-    assert 'href="/?q=benchmark">benchmark</a>' in html
+    api = client.get("/api/search?q=benchmrk").get_json()
+    assert api["suggestion"] == "benchmark" and api["corrected_from"] == "benchmrk"
+    assert "没有找到“benchmrk”，以下是“benchmark”的结果。" in html
+    assert "你是不是要找" not in html  # the corrected word is already the one shown
+    assert "no results" not in html and "showing" not in html
 
 
 def test_unknown_facet_value_gives_zero_results_and_a_notice(client):
@@ -208,7 +210,9 @@ def test_query_with_quotes_is_escaped_in_attributes(client):
 def test_long_query_is_cut_with_a_notice(client):
     response = client.get("/", query_string={"q": "量化 " * 400})  # 2,400 chars, 3 KB
     assert response.status_code == 200
-    assert "query cut" in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert "查询过长，只用了前 1000 个字符" in html
+    assert "query cut" not in html  # the English gloss is for the CLI and the API
 
 
 def test_partial_matches_say_in_chinese_which_words_they_lack_and_links_keep_the_state(client):
@@ -225,3 +229,133 @@ def test_partial_matches_say_in_chinese_which_words_they_lack_and_links_keep_the
     for attrs in links.values():  # every facet toggle keeps the query and the other state
         state = _query(attrs["href"])
         assert state["q"] == ["华为 芯片 xilinxzz"] and state.get("per_page") == ["10"]
+
+
+# -- front page ---------------------------------------------------------------------------------
+def test_front_page_shows_the_latest_issue_and_the_archive_shape(client, sample_records):
+    html = client.get("/").get_data(as_text=True)
+    latest = max(r["date"] for r in sample_records)
+    assert f'最新一期 <a href="/issue/{latest}">{latest}</a>' in html
+    front = html[html.index('class="front-latest"') : html.index('class="front-shape"')]
+    latest_ids = [r["id"] for r in sample_records if r["date"] == latest]
+    assert all(f'href="/item/{rid}"' in front for rid in latest_ids)
+    assert front.count('href="/item/') == len(latest_ids)
+    assert f"收录 <strong>4</strong> 期、<strong>{len(sample_records)}</strong> 条" in html
+    shape = html[html.index('class="front-shape"') :]
+    assert 'href="/?section=paper&amp;sort=newest"' in shape
+    assert 'href="/?company=Huawei&amp;sort=newest"' in shape
+    assert 'href="/?q=%E9%87%8F%E5%8C%96">量化</a>' in shape  # a topic is a search
+    assert 'class="hits"' not in html and '<strong aria-current="true">相关度</strong>' not in html
+    assert 'href="/?sort=newest">按时间浏览全部条目</a>' in html
+
+
+def test_any_query_filter_sort_or_page_leaves_the_front_page(client):
+    for url in ("/?q=量化", "/?section=paper", "/?sort=newest", "/?page=2"):
+        html = client.get(url).get_data(as_text=True)
+        assert 'class="front-latest"' not in html, url
+        assert 'class="hits"' in html, url
+
+
+# -- facets: top values, the rest under 更多 ------------------------------------------------------
+def _facet_block(html: str, name: str) -> str:
+    start = html.index(f'data-facet="{name}"')
+    start = html.rindex('<details class="facet"', 0, start)
+    ends = [html.find(tag, start + 1) for tag in ('<details class="facet"', "</aside>")]
+    return html[start : min(e for e in ends if e > 0)]
+
+
+def test_facets_show_eight_values_then_more(client):
+    html = client.get("/").get_data(as_text=True)
+    api = client.get("/api/search").get_json()
+    outlets = api["facets"]["outlet"]
+    assert len(outlets) > 8
+    block = _facet_block(html, "outlet")
+    head, more = block.split('<details class="more">')
+    assert head.count('class="facet-value') == 8
+    assert more.count('class="facet-value') == len(outlets) - 8
+    assert f'<summary>更多<span class="visually-hidden">来源</span>（{len(outlets) - 8}）</summary>' in more
+    section = _facet_block(html, "section")
+    assert '<details class="more">' not in section  # six sections: nothing to hide
+    assert '<details class="facet-panel" open>' in html
+    assert '<summary class="facet-panel-title">筛选</summary>' in html
+
+
+def test_a_selected_value_beyond_the_top_eight_stays_visible(client):
+    api = client.get("/api/search").get_json()
+    last = api["facets"]["outlet"][-1]["value"]
+    html = client.get("/", query_string={"outlet": last, "sort": "newest"}).get_data(as_text=True)
+    head = _facet_block(html, "outlet").split('<details class="more">')[0]
+    assert f'data-value="{last}" aria-current="true"' in head
+
+
+def test_top_first_keeps_order_and_lifts_selected_values():
+    from kb.search.model import FacetValue
+    from web.views.search import top_first
+
+    values = [FacetValue(str(i), str(i), 20 - i, i == 10) for i in range(12)]
+    ordered, shown = top_first(values, 8)
+    assert [v.value for v in ordered[:shown]] == [*map(str, range(8)), "10"]
+    assert [v.value for v in ordered[shown:]] == ["8", "9", "11"]
+    assert top_first(values[:5], 8)[1] == 5
+
+
+# -- keyboard and screen reader -------------------------------------------------------------------
+def test_skip_link_jumps_to_the_results_and_landmarks_are_labelled(client):
+    html = client.get("/?q=量化").get_data(as_text=True)
+    skip = '<body>\n<a class="skip-link" href="#results">跳到搜索结果</a>'
+    assert skip in html and html.index(skip) < html.index("<header")
+    assert '<section class="results" id="results" tabindex="-1" aria-labelledby="result-count">' in html
+    assert '<nav aria-label="网站">' in html and '<aside class="facets" id="facets" aria-label="筛选">' in html
+    assert 'role="search"' in html and '<main id="main"' in html
+    front = client.get("/").get_data(as_text=True)
+    assert '<a class="skip-link" href="#results">跳到最新一期</a>' in front
+    item = client.get("/issues").get_data(as_text=True)
+    assert '<a class="skip-link" href="#main">跳到正文</a>' in item
+
+
+def test_the_chart_is_one_tab_stop_with_a_text_summary(client):
+    html = client.get("/?q=量化").get_data(as_text=True)
+    svg = html[html.index("<svg") : html.index("</svg>")]
+    bars = svg.count('class="bar"')
+    assert bars > 1 and svg.count('tabindex="-1"') == bars and svg.count('tabindex="0"') == 1
+    assert 'role="img" tabindex="0" aria-labelledby="chart-caption"' in svg
+    caption = re.search(r'<figcaption id="chart-caption">([^<]*)</figcaption>', html).group(1)
+    assert re.match(r"每期匹配条数：\d+ 期有匹配，最多的一期 \d{4}-\d\d-\d\d（\d+ 条）", caption)
+
+
+# -- notices in Chinese ------------------------------------------------------------------------------
+def test_notices_drop_the_english_gloss(client):
+    html = client.get("/", query_string={"q": "foo:bar 量化", "company": "NoSuchCompany"}).get_data(as_text=True)
+    notices = re.findall(r'<p class="notice">([^<]*)</p>', html)
+    assert notices and all(re.search("[\u4e00-\u9fff]", n) for n in notices)
+    assert not any(re.search(r"\((unknown|no |ignored)", n) for n in notices), notices
+    api = client.get("/api/search", query_string={"q": "foo:bar"}).get_json()
+    assert any("unknown field" in n for n in api["notices"])  # the API keeps both languages
+
+
+def test_zh_notice_keeps_chinese_parentheses_and_values():
+    from web.app import zh_notice
+
+    assert zh_notice("未知字段 'foo'，按普通词搜索 (unknown field 'foo': searched as words)") == (
+        "未知字段 'foo'，按普通词搜索"
+    )
+    assert zh_notice("不是 arXiv 编号 (not an arXiv ID): 'x'") == "不是 arXiv 编号: 'x'"
+    assert zh_notice("查询词太多，只用了前 8 个；未用：a (b)") == "查询词太多，只用了前 8 个；未用：a (b)"
+    assert zh_notice("已忽略 '（括号）'") == "已忽略 '（括号）'"
+
+
+# -- feed link ------------------------------------------------------------------------------------------
+def test_results_page_links_its_feed(client):
+    html = client.get("/?q=量化&section=paper&sort=oldest&page=2").get_data(as_text=True)
+    feed = "/feed.xml?q=%E9%87%8F%E5%8C%96&amp;section=paper"
+    assert f'<link rel="alternate" type="application/atom+xml" href="{feed}"' in html
+    assert f'<a href="{feed}" type="application/atom+xml">订阅这个搜索（Atom）</a>' in html
+
+
+def test_without_a_query_there_is_no_relevance_sort_to_pick(client):
+    html = client.get("/?company=Huawei").get_data(as_text=True)
+    sort = html[html.index('<p class="sort">') : html.index("</p>", html.index('<p class="sort">'))]
+    assert "相关度" not in sort and '<strong aria-current="true">最新</strong>' in sort
+    assert 'href="/?company=Huawei&amp;sort=oldest">最早</a>' in sort
+    with_query = client.get("/?q=量化").get_data(as_text=True)
+    assert '<strong aria-current="true">相关度</strong>' in with_query

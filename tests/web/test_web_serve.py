@@ -121,7 +121,7 @@ def test_serve_before_reindex_is_friendly_then_picks_the_index_up(tmp_path):
         archive = copy_sample(tmp_path / "archive")
         assert _reindex(archive, index, tmp_path).returncode == 0
         status, html = http_get(base + "/")
-        assert status == 200 and "条结果" in html
+        assert status == 200 and "最新一期" in html
 
 
 def test_serve_help_and_bad_port(tmp_path):

@@ -60,6 +60,11 @@
           return;
         }
         current.replaceWith(document.importNode(fresh, true));
+        var count = document.getElementById("result-count");
+        var status = document.getElementById("live-status");
+        if (count && status) {
+          status.textContent = count.textContent; /* screen readers hear the new count */
+        }
         history.replaceState(null, "", url);
         document.title = doc.title;
         form.classList.remove("loading");
@@ -93,6 +98,38 @@
     window.clearTimeout(timer);
     if (controller) {
       controller.abort();
+    }
+  });
+})();
+
+/* On a phone the 筛选 panel (below the results) starts closed: one line instead of a long list.
+ * Without JavaScript it stays open, showing each facet's top values. */
+(function () {
+  "use strict";
+  var NARROW = "(max-width: 760px)";
+
+  function closeOnPhone(root) {
+    if (!window.matchMedia || !window.matchMedia(NARROW).matches) {
+      return;
+    }
+    var panel = root.querySelector(".facet-panel");
+    if (panel) {
+      panel.removeAttribute("open");
+    }
+  }
+
+  closeOnPhone(document);
+  var region = document.getElementById("results-region");
+  if (region && window.MutationObserver) {
+    new MutationObserver(function () {
+      closeOnPhone(document);
+    }).observe(region.parentNode, { childList: true });
+  }
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest('a[href="#facets"]');
+    var panel = document.querySelector(".facet-panel");
+    if (link && panel) {
+      panel.setAttribute("open", "");
     }
   });
 })();

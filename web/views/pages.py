@@ -7,6 +7,7 @@ import re
 from flask import Blueprint, abort, render_template, url_for
 
 from kb.search.engine import get_record
+from kb.search.related import issue_neighbours, related_records
 from web.context import index_handle
 from web.issues import list_issues, load_issue
 
@@ -21,7 +22,13 @@ def item(record_id: str) -> str:
     record = get_record(index_handle(), record_id) if _ID_RE.match(record_id) else None
     if record is None:
         abort(404, description=f"找不到条目 {record_id[:80]!r} (no record with this id)")
-    return render_template("item.html", record=record)
+    handle = index_handle()
+    return render_template(
+        "item.html",
+        record=record,
+        related=related_records(handle, record["id"]),
+        neighbours=issue_neighbours(handle.view(), record),
+    )
 
 
 @bp.get("/issue/<date>")

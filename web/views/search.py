@@ -1,4 +1,8 @@
-"""The search page `/`: query box, facet sidebar, sort, pagination, chart — state in the URL."""
+"""The search page `/`: query box, facet sidebar, sort, pagination, chart — state in the URL.
+
+With no query, filter, page or sort, `/` is the front page: the latest issue and the archive's
+shape (`kb.search.overview`) above the same sidebar.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +11,16 @@ from dataclasses import dataclass
 from flask import Blueprint, render_template, request, url_for
 
 from kb.search.engine import search
-from kb.search.model import FACET_LABELS, SearchResult
+from kb.search.model import FACET_LABELS, FacetValue, SearchResult
+from kb.search.overview import archive_overview
 from web.chart import histogram_chart
 from web.context import index_handle
-from web.params import SORT_LABELS, SearchState, ToggleLinks, parse_search_args
+from web.params import DEFAULT_SORT, SORT_LABELS, SearchState, ToggleLinks, parse_search_args
 
 bp = Blueprint("search", __name__)
+
+#: Facet values shown before 更多 (selected values are always shown).
+FACET_TOP = 8
 
 
 @dataclass(frozen=True)
@@ -34,12 +42,33 @@ def index() -> str:
         toggle=ToggleLinks(links, url_for("search.index")).href,
         result=result,
         facet_labels=FACET_LABELS,
-        sort_labels=SORT_LABELS,
+        sort_labels=sort_choices(state),
+        shown_sort=state.sort if state.q or state.sort != DEFAULT_SORT else "newest",
         active=active_filters(state, result),
         pages=page_window(state.page, result.pages),
         chart=histogram_chart(result.histogram),
         beyond_last=state.page > result.pages,
+        facet_lists={name: top_first(values) for name, values in result.facets.items() if values},
+        overview=archive_overview(index_handle()) if is_front_page(state) else None,
     )
+
+
+def is_front_page(state: SearchState) -> bool:
+    """`/` with nothing asked: no query, filter, sort or page."""
+    return not state.q and not state.has_filters and state.page == 1 and state.sort == DEFAULT_SORT
+
+
+def sort_choices(state: SearchState) -> dict[str, str]:
+    """The sort links: without a query there is no relevance to sort by (the core lists newest first)."""
+    return SORT_LABELS if state.q else {k: v for k, v in SORT_LABELS.items() if k != DEFAULT_SORT}
+
+
+def top_first(values: list[FacetValue], top: int = FACET_TOP) -> tuple[list[FacetValue], int]:
+    """`values` with the selected ones among the first shown, and how many to show before 更多."""
+    head, tail = values[:top], values[top:]
+    picked = [v for v in tail if v.selected]
+    rest = [v for v in tail if not v.selected]
+    return head + picked + rest, len(head) + len(picked)
 
 
 def active_filters(state: SearchState, result: SearchResult) -> list[ActiveFilter]:
