@@ -201,7 +201,7 @@ class _Context:
         """Best match over the query's units: see kb.search.bestmatch. Quoted phrases and
         `+words` must match; `-words` must not."""
         parsed = self.parsed
-        plan = plan_units(words, self.handle.tables, required=parsed.required)
+        plan = plan_units(words, self.view.tables, required=parsed.required)
         self.notices.extend(n for n in plan.notices if n not in self.notices)
         live = self.view.live_set
         optional = [(u, self._scores(self._unit_query(u))) for u in plan.optional]
@@ -281,10 +281,10 @@ class _Context:
         for concept in unit.concepts:
             boost = CONCEPT_BOOSTS[concept.split(":", 1)[0]]
             parts.append(Q.Or([Q.Term(f, concept) for f in CONCEPT_FIELDS], boost=boost))
-            if self.handle.tables.synonyms.has_narrower(concept):  # TVM for deep learning compiler
+            if self.view.tables.synonyms.has_narrower(concept):  # TVM for deep learning compiler
                 narrower = concept + NARROWER
                 parts.append(Q.Or([Q.Term(f, narrower) for f in CONCEPT_FIELDS], boost=boost * NARROWER_BOOST))
-            for term in self.handle.tables.group_terms(concept):
+            for term in self.view.tables.group_terms(concept):
                 self._note_expansion(term)
         if unit.company:
             parts.append(Q.Term("company", unit.company, boost=COMPANY_TAG_BOOST))
@@ -440,7 +440,7 @@ class _Context:
         """Each facet's selected stored values (`\0none` when none resolves); records every
         typed value with its resolution in `self.selected`."""
         out: dict[str, set[str]] = {}
-        names = self.handle.companies
+        names = self.view.tables.companies
         for name, values in filters.items():
             typed = [raw.strip() for raw in values if raw.strip()]
             if not typed:

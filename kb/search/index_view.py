@@ -120,6 +120,7 @@ class IndexHandle:
         self.config = config
         self._lock = threading.Lock()
         self._view: IndexView | None = None
+        self._pointer: tuple[int, int] | None = None  # CURRENT's (inode, mtime) when last read
 
     @property
     def tables(self) -> Tables:
@@ -130,15 +131,26 @@ class IndexHandle:
         return self.view().tables.companies
 
     def view(self) -> IndexView:
-        gen = store.require_generation(self.config.index)
+        """The live generation's view; one stat of CURRENT when it has not moved (a publish
+        renames a new pointer file into place, so its inode changes)."""
+        try:
+            pointer = (self.config.index / store.POINTER).stat()
+            key = (pointer.st_ino, pointer.st_mtime_ns)
+        except OSError:
+            key = None
         current = self._view
+        if current is not None and key is not None and key == self._pointer:
+            return current
+        gen = store.require_generation(self.config.index)
         if current is not None and current.generation.name == gen.name:
+            self._pointer = key
             return current
         with self._lock:
             if self._view is None or self._view.generation.name != gen.name:
                 view = IndexView(gen, self.config)
                 analysis.configure(view.user_words)  # queries segmented as the generation's text was
                 self._view = view
+            self._pointer = key
             return self._view
 
 
