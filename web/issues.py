@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from indexer.parse import parse_issue
+from indexer.parse import MAX_PLAUSIBLE_ITEMS, parse_issue
 from indexer.source import decode
 from kb.search.index_view import IndexHandle, IndexView
 from web.issue_html import render_issue
@@ -90,6 +90,10 @@ def _render_file(
     issue_href: Callable[[str], str],
 ) -> str:
     records = _records(view, info.get("ids", []))
+    if len(records) > MAX_PLAUSIBLE_ITEMS:  # a page of its first items, at a bounded cost
+        shown = MAX_PLAUSIBLE_ITEMS
+        notices.append(f"{name} 有 {len(records)} 条，远多于一期简报，这里只列出前 {shown} 条（由索引中的条目拼成）。")
+        return render_issue(*_from_records(records[:MAX_PLAUSIBLE_ITEMS]), issue_href=issue_href)
     data = _read(Path(view.manifest.get("archive", "")), name)
     text = decode(name, data).text if data is not None else None
     if text is None:

@@ -20,3 +20,19 @@ def test_thousands_of_items_each_get_their_anchor() -> None:
     anchors = [(i + 1, f"a{i}") for i, line in enumerate(text.split("\n")) if line.startswith("- ")]
     html = render_issue(text, anchors)
     assert all(f'id="{a}"' in html for _, a in anchors[:: n // 10]) and html.count('id="a') == len(anchors)
+
+
+def test_an_implausibly_long_issue_page_lists_its_first_items_at_a_bounded_cost(tmp_path) -> None:
+    from kbweb_helpers import build_index
+
+    from indexer.parse import MAX_PLAUSIBLE_ITEMS
+    from web.app import create_app
+
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    items = "".join(f"- [论文 {n}](https://example.com/p/{n})\n摘要：第 {n} 篇。\n" for n in range(1500))
+    (archive / "2022-05-01.md").write_text("# 嵌入式AI简报 (2022-05-01)\n\n## 论文\n\n" + items, encoding="utf-8")
+    client = create_app(build_index(tmp_path, archive)).test_client()
+    html = client.get("/issue/2022-05-01").get_data(as_text=True)
+    assert "有 1500 条，远多于一期简报" in html
+    assert html.count('id="2022-05-01-') == MAX_PLAUSIBLE_ITEMS
