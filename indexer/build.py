@@ -90,7 +90,9 @@ def reindex(
     archive = (archive or config.archive).resolve()
     files = issue_files(archive)
     analysis.configure(analysis.load_user_dictionary(config.userdict))
-    print_ = fingerprint(shaping_sources(), table_files(config))
+    before = store.current_generation(config.index)
+    shapes = dict(before.manifest().get("code_shapes", {})) if before else {}
+    print_ = fingerprint(shaping_sources(), table_files(config), shapes)
     with store.writer_lock(config.index, wait=wait, on_wait=on_wait):
         store.clean(config.index)  # what killed writers left behind
         live = store.current_generation(config.index)
@@ -111,6 +113,7 @@ def reindex(
                 gen,
                 {
                     "fingerprint": print_,
+                    "code_shapes": shapes,
                     "archive": str(archive),
                     "files": manifest_files,
                     "built": time.strftime("%Y-%m-%dT%H:%M:%S"),

@@ -30,6 +30,7 @@ OUTLET_SECTIONS = frozenset({"news", "blog"})
 COUNT_RE = re.compile(r"本[次期]\s*(?:内容)?\s*共?\s*(\d+)\s*条")
 
 _CODE_SPAN_RE = re.compile(r"`[^`]*`")
+_BRACKET_RE = re.compile(r"[\[\]()]")
 
 
 def format_warnings(issue: Issue) -> list[ParseWarning]:
@@ -83,8 +84,11 @@ def unclosed_brackets(rows: list[str]) -> list[tuple[int, str]]:
             found += [(at, _UNCLOSED[kind]) for kind, at in stack]
             stack = []
             continue
+        if not stack and "[" not in row:
+            continue  # nothing open, nothing opens
         text = _CODE_SPAN_RE.sub("", row.replace("\\[", "").replace("\\]", ""))
-        for i, ch in enumerate(text):
+        for m in _BRACKET_RE.finditer(text):
+            ch, i = m.group(), m.start()
             if ch == "[":
                 stack.append(("[", offset))
             elif ch == "]" and stack and stack[-1][0] == "[":

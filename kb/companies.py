@@ -47,6 +47,7 @@ class CompanyTable:
         self._cjk = re.compile(trie_pattern(k for k in names if not k.isascii()))
         latin = trie_pattern(k.lower() for k in self._exact_latin)
         self._latin = re.compile(rf"(?<![A-Za-z0-9_.-])(?:{latin})(?![A-Za-z0-9_]|-[A-Za-z])", re.IGNORECASE)
+        self._mentions = lru_cache(maxsize=4096)(self._find_mentions)  # each rule asks of the same texts
 
     def find(self, text: str) -> list[str]:
         """Canonical companies mentioned in `text`, in order of first mention."""
@@ -54,8 +55,9 @@ class CompanyTable:
 
     def mentions(self, text: str) -> list[Mention]:
         """Every company or product name in `text`, in order, with its place."""
-        if not text:
-            return []
+        return list(self._mentions(text)) if text else []
+
+    def _find_mentions(self, text: str) -> tuple[Mention, ...]:
         hits = [m for m in self._cjk.finditer(text)]
         hits += [
             m
@@ -68,7 +70,7 @@ class CompanyTable:
                 continue  # inside a longer name: Arm in Arm中国 (the Latin and CJK patterns overlap)
             low = m.group(0).lower()
             out.append(Mention(m.start(), m.end(), m.group(0), self._lookup[low], low not in self._company_names))
-        return out
+        return tuple(out)
 
     def resolve(self, name: str) -> str | None:
         """Canonical company for an alias, a product or a canonical name (any case)."""

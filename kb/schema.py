@@ -68,16 +68,25 @@ def spelling_words(text: str) -> str:
     return " ".join(sorted({w.lower().strip("-") for w in _LATIN_WORD_RE.findall(text)}))
 
 
-def fingerprint(modules: Iterable[Path], tables: Iterable[Path]) -> str:
+def fingerprint(modules: Iterable[Path], tables: Iterable[Path], known: dict | None = None) -> str:
     """Hash of everything that shapes the index: kb's version and SCHEMA_VERSION, the code of
     `modules` as it behaves (its AST without docstrings: a comment or docstring edit changes
     nothing) and the bytes of the `tables`. The declared list of modules is the indexer's
-    (indexer.build.SHAPING_MODULES)."""
+    (indexer.build.SHAPING_MODULES). `known` maps a module's path to [size, mtime_ns, shape hash]
+    from an earlier run (the live manifest's): an unchanged file is not parsed again; the dict is
+    updated in place for the next run."""
+    known = {} if known is None else known
     digest = hashlib.sha1()
     for part in (__version__, SCHEMA_VERSION):
         digest.update(part.encode() + b"\0")
     for path in modules:
-        digest.update(Path(path).name.encode() + b"\0" + _code_shape(Path(path)).encode() + b"\0")
+        path = Path(path)
+        info = path.stat()
+        stamp = [info.st_size, info.st_mtime_ns]
+        entry = known.get(str(path))
+        if not (isinstance(entry, list) and len(entry) == 3 and entry[:2] == stamp):
+            entry = known[str(path)] = [*stamp, hashlib.sha1(_code_shape(path).encode()).hexdigest()]
+        digest.update(path.name.encode() + b"\0" + str(entry[2]).encode() + b"\0")
     for path in tables:
         digest.update(Path(path).read_bytes() + b"\0")
     return digest.hexdigest()

@@ -54,3 +54,13 @@ def test_code_edits_change_it_comments_and_docstrings_do_not(tmp_path) -> None:
     assert changed != base
     table.write_text("groups:\n  - [a, c]\n", encoding="utf-8")
     assert fingerprint(modules, [table]) != changed
+
+
+def test_an_unchanged_module_is_not_parsed_again(tmp_path) -> None:
+    module = shutil.copy(shaping_sources()[0], tmp_path / "schema.py")
+    known: dict = {}
+    first = fingerprint([module], [], known)
+    stamp = known[str(module)][:2]
+    assert fingerprint([module], [], {str(module): [*stamp, "remembered"]}) != first  # the cache was used
+    Path(module).write_text(Path(module).read_text(encoding="utf-8") + "\nX = 1\n", encoding="utf-8")
+    assert fingerprint([module], [], known) != first and known[str(module)][:2] != stamp  # edited: parsed again
