@@ -1,7 +1,7 @@
 """The fingerprint is one declared list of the modules that shape records and the index
-(indexer.build.SHAPING_MODULES), hashed by what their code does (bytecode without line numbers or docstrings): every module the indexer
-imports is declared either way, a code edit changes the fingerprint, a comment or docstring edit
-does not, and a table edit does."""
+(indexer.build.SHAPING_MODULES), hashed by what their code does (bytecode without line numbers
+or docstrings): every module the indexer imports is declared either way, a code edit changes the
+fingerprint, a comment or docstring edit does not, and a table edit does."""
 
 from __future__ import annotations
 
