@@ -90,13 +90,12 @@ def reindex(
     archive = (archive or config.archive).resolve()
     files = issue_files(archive)
     analysis.configure(analysis.load_user_dictionary(config.userdict))
-    before = store.current_generation(config.index)
-    shapes = dict(before.manifest().get("code_shapes", {})) if before else {}
-    print_ = fingerprint(shaping_sources(), table_files(config), shapes)
     with store.writer_lock(config.index, wait=wait, on_wait=on_wait):
         store.clean(config.index)  # what killed writers left behind
         live = store.current_generation(config.index)
         old = live.manifest() if live else {}
+        shapes = dict(old.get("code_shapes", {}))  # module shapes known from the last build
+        print_ = fingerprint(shaping_sources(), table_files(config), shapes)
         full = full or live is None or old.get("fingerprint") != print_ or not _readable(live)
         old_files: dict = {} if full else old.get("files", {})
         sources = {s.name: s for s in (read_source(archive, p) for p in files)}
