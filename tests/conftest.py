@@ -34,3 +34,21 @@ def archive_dir():
     if os.environ.get("CI"):
         pytest.fail(f"archive tier: {ARCHIVE} is missing in CI")
     pytest.skip(f"archive tier skipped: {ARCHIVE} not found (clone sits outside the workplace)")
+
+
+@pytest.fixture
+def steps(monkeypatch) -> list[int]:
+    """Counts every markdown-it step the inline parser takes (wraps the real counter: the budget
+    still applies), from a cold cache."""
+    import indexer.inline as inline
+
+    taken: list[int] = []
+    real = inline._spend
+
+    def counting(state) -> None:
+        taken.append(1)
+        real(state)
+
+    monkeypatch.setattr(inline, "_spend", counting)
+    inline._parse_cached.cache_clear()
+    return taken

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
+import sys
 from pathlib import Path
+from types import ModuleType
 
 from kb.config import load_config
 
@@ -19,6 +22,18 @@ def make_config(tmp: Path, archive: Path | None = None, **extra):
     path = tmp / "kb.yaml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return load_config(path)
+
+
+def load_bench(kind: str) -> ModuleType:
+    """bench/<kind>/evaluate.py, imported as `<kind>_evaluate` (every judged set has an
+    `evaluate.py`, so they cannot share the plain name)."""
+    name = f"{kind}_evaluate"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, ROOT / "bench" / kind / "evaluate.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return sys.modules[name]
 
 
 def copy_tree(src: Path, dst: Path) -> Path:

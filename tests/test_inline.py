@@ -27,21 +27,6 @@ NORMAL = [
 ]
 
 
-@pytest.fixture
-def steps(monkeypatch) -> list[int]:
-    """Counts every markdown-it step taken (wraps the real counter; the budget still applies)."""
-    taken: list[int] = []
-    real = inline._spend
-
-    def counting(state) -> None:
-        taken.append(1)
-        real(state)
-
-    monkeypatch.setattr(inline, "_spend", counting)
-    inline._parse_cached.cache_clear()
-    return taken
-
-
 @pytest.mark.parametrize("source", PATHOLOGICAL.values(), ids=PATHOLOGICAL.keys())
 def test_a_pathological_fragment_is_read_as_plain_text_within_its_budget(source, steps):
     result = parse_inline(source)

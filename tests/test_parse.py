@@ -9,7 +9,6 @@ import re
 
 import pytest
 
-import indexer.inline as inline
 from indexer.items import PLAIN_TEXT
 from indexer.parse import _FOOTER_RE, _h1_date, parse_issue
 from kb.companies import load_companies
@@ -28,20 +27,6 @@ DRAFTS = {
     "links": "- x\n链接: " + "[a](http://x.cn/) " * (N // 18),
     "same item": "- [t](http://x.cn/a)\n" * (N // 20),
 }
-
-
-@pytest.fixture
-def steps(monkeypatch) -> list[int]:
-    taken: list[int] = []
-    real = inline._spend
-
-    def counting(state) -> None:
-        taken.append(1)
-        real(state)
-
-    monkeypatch.setattr(inline, "_spend", counting)
-    inline._parse_cached.cache_clear()
-    return taken
 
 
 @pytest.mark.parametrize("body", DRAFTS.values(), ids=DRAFTS.keys())

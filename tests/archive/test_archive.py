@@ -4,12 +4,10 @@ a failure in CI). Checks extraction invariants and the editor's check across the
 from __future__ import annotations
 
 import re
-import sys
 from collections import Counter
-from pathlib import Path
 
 import pytest
-from kbtest import make_config
+from kbtest import load_bench, make_config
 
 from indexer.build import reindex
 from indexer.check import check_text
@@ -152,22 +150,10 @@ def test_companies_are_found(built) -> None:
     assert sum(1 for r in warm if r["companies"]) / len(warm) > 0.85
 
 
-def _duplicates_bench():
-    """bench/duplicates/evaluate.py: the labelled pairs and the check run over the archive."""
-    import importlib.util
-
-    path = Path(__file__).resolve().parents[2] / "bench" / "duplicates" / "evaluate.py"
-    spec = importlib.util.spec_from_file_location("duplicates_evaluate", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["duplicates_evaluate"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_checking_each_issue_against_the_earlier_ones_flags_only_labelled_repeats(built, archive_dir) -> None:
     config, _, _ = built
     handle = IndexHandle(config)
-    bench = _duplicates_bench()
+    bench = load_bench("duplicates")
     pairs = bench.load_pairs(handle)
     flags = bench.archive_flags(handle, archive_dir)
     figures = bench.score(pairs, flags)

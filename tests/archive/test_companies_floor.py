@@ -4,25 +4,13 @@ were tuned on and on the held-out half."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-
 import pytest
-from kbtest import ROOT
+from kbtest import load_bench
 
 pytestmark = pytest.mark.archive
 
 
-def _load():
-    """bench/companies/evaluate.py under its own name (bench/relevance has an `evaluate` too)."""
-    spec = importlib.util.spec_from_file_location("companies_evaluate", ROOT / "bench" / "companies" / "evaluate.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["companies_evaluate"] = module
-    spec.loader.exec_module(module)  # type: ignore[union-attr]
-    return module
-
-
-evaluate = _load()
+evaluate = load_bench("companies")
 
 #: split → metric → floor (README: dev P 0.989 R 0.957 F1 0.973; test P 1.000 R 0.857 F1 0.923)
 FLOORS = {
