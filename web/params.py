@@ -188,6 +188,11 @@ def read_filters(args: MultiDict[str, str]) -> dict[str, tuple[str, ...]]:
     return out
 
 
+def is_on(value: str | None) -> bool:
+    """A checkbox or flag parameter that is set: `1`, `true` or `on` (what a form sends)."""
+    return value in ("1", "true", "on")
+
+
 def whole_number(args: MultiDict[str, str], name: str, limits: Limits) -> int:
     """Parameter `name` as an integer within `limits` (missing or empty → the default)."""
     raw = args.get(name, "").strip()

@@ -18,7 +18,7 @@ from web.bounds import FORM_TYPES, read_json_object, require_unicode, text_field
 from web.context import index_handle
 from web.issues import list_issues
 from web.marks import marked
-from web.params import ParamError, parse_search_args, read_filters
+from web.params import ParamError, is_on, parse_search_args, read_filters
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -45,18 +45,10 @@ def api_record(record_id: str) -> dict[str, Any]:
 
 @bp.route("/check", methods=["GET", "POST"])
 def api_check() -> dict[str, Any]:
-    text = _check_text()
+    text, compare_all = _check_input()
     if not text.strip():
         raise ParamError('缺少要查的内容 (missing input: use ?q=… or POST {"text": …})')
-    return check_text(index_handle(), text, compare_all=_compare_all()).to_json()
-
-
-def _compare_all() -> bool:
-    """`all=1` (query string or form) or `"all": true` (JSON body): compare with every issue."""
-    if request.args.get("all", request.form.get("all", "")) in ("1", "true", "on"):
-        return True
-    body = request.get_json(silent=True) if request.is_json else None
-    return isinstance(body, dict) and body.get("all") is True
+    return check_text(index_handle(), text, compare_all=compare_all).to_json()
 
 
 @bp.get("/facets")
@@ -77,14 +69,19 @@ def api_issues() -> dict[str, Any]:
     return {"issues": [asdict(i) for i in list_issues(index_handle().view())]}
 
 
-def _check_text() -> str:
-    """The text to check: `?q=`, a JSON body's "text", or a form's `text` (or `q`)."""
+def _check_input() -> tuple[str, bool]:
+    """The text to check (`?q=`, a JSON body's "text", or a form's `text` or `q`) and whether to
+    compare with every issue (`all=1` in the query string or form, or `"all": true` in JSON);
+    the body is read once."""
+    asked_all = is_on(request.args.get("all"))
     if request.method == "GET":
-        return require_unicode(request.args.get("q", ""))
+        return require_unicode(request.args.get("q", "")), asked_all
     if request.is_json:
-        return text_field(read_json_object())
+        body = read_json_object()
+        return text_field(body), asked_all or body.get("all") is True
     if request.mimetype in FORM_TYPES or not (request.mimetype or request.content_length):
-        return require_unicode(request.form.get("text", "") or request.form.get("q", ""))
+        text = require_unicode(request.form.get("text", "") or request.form.get("q", ""))
+        return text, is_on(request.args.get("all", request.form.get("all")))
     raise ParamError(
         '请求体应为 JSON {"text": …} 或表单 (Content-Type must be application/json or a form, '
         f"got {request.mimetype[:60]!r})"

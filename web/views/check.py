@@ -11,6 +11,7 @@ from flask import Blueprint, render_template, request
 
 from indexer.check import check_text
 from web.context import index_handle
+from web.params import is_on
 
 bp = Blueprint("check", __name__)
 
@@ -29,7 +30,7 @@ QUERY_KIND_LABELS: dict[str, str] = {
 def check() -> str:
     source = request.form if request.method == "POST" else request.args
     text = source.get("text", "") if request.method == "POST" else source.get("q", "")
-    compare_all = source.get("all", "") in ("1", "true", "on")
+    compare_all = is_on(source.get("all"))
     report = check_text(index_handle(), text, compare_all=compare_all) if text.strip() else None
     return render_template(
         "check.html", text=text, report=report, compare_all=compare_all, query_kind_labels=QUERY_KIND_LABELS
