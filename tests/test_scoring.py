@@ -36,7 +36,7 @@ QUERIES = [
 def engine_query(handle: IndexHandle, q: str):
     """The Whoosh query that ranks a search (the sum of its units), as the engine builds it."""
     view = handle.view()
-    ctx = engine._Context(handle, view, parse_query(q))
+    ctx = engine._Context(view, parse_query(q))
     ctx.match()
     parts = []
     plan = engine.plan_units(ctx.parsed.words, handle.tables, required=ctx.parsed.required)

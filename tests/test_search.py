@@ -214,3 +214,18 @@ def test_facet_values_typed_by_users_resolve(sample_handle) -> None:
     assert resolve_facet_value(sample_handle, "has", "代码") == "code"
     assert resolve_facet_value(sample_handle, "venue", "CVPR 2022") == "CVPR2022"
     assert resolve_facet_value(sample_handle, "year", "20x0") is None
+
+
+@pytest.mark.parametrize("q", ["华为 芯片", "quantization", "", "company:华为"])
+def test_a_view_answers_as_its_handle(sample_handle, q) -> None:
+    """A web page passes the one generation it reads (IndexView) where a handle is taken; the
+    search reads every table from it and answers the same."""
+    request = SearchRequest(q=q, filters={"company": ["华为"]} if not q else {})
+    view = sample_handle.view()
+    assert view.view() is view and view.companies is view.tables.companies
+    assert search(view, request).to_json() == search(sample_handle, request).to_json()
+
+
+def test_in_text_answers_whether_a_text_field_holds_a_token(sample_handle) -> None:
+    view = sample_handle.view()
+    assert view.in_text(index_tokens("量化")[0][0]) and not view.in_text("zzqqxxnothing")

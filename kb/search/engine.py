@@ -49,17 +49,18 @@ RECALL_BOOST = 0.25  # a Chinese word found inside a longer word, or split into 
 TIEBREAK = 0.1  # a unit scores its best alternative plus this share of the others
 
 
-def search(handle: IndexHandle, request: SearchRequest, *, facet_limit: int = FACET_LIMIT) -> SearchResult:
-    """Answer `request` against the live index generation."""
+def search(handle: IndexHandle | IndexView, request: SearchRequest, *, facet_limit: int = FACET_LIMIT) -> SearchResult:
+    """Answer `request` against the live index generation (or the one view given): every
+    table the search reads (companies, synonyms) is that generation's."""
     _validate(request)
     view = handle.view()
     parsed = parse_query(request.q)
-    ctx = _Context(handle, view, parsed)
+    ctx = _Context(view, parsed)
     docs = ctx.match()
     if ctx.has_query_filters:
         docs = {d for d in docs if ctx.passes_query_filters(d)}
     selections = ctx.selections(request.filters)
-    final, facets = count_facets(view, docs, selections, handle, facet_limit)
+    final, facets = count_facets(view, docs, selections, facet_limit)
     page_docs, scores = _page(view, ctx, final, request)
     terms = ctx.highlight_terms()
     hits = [_hit(view, d, scores.get(d, 0.0), terms, ctx.missing_of(d)) for d in page_docs]
@@ -158,8 +159,8 @@ def _validate(request: SearchRequest) -> None:
 class _Context:
     """State of one search: the parsed query, what was expanded, what was looked up."""
 
-    def __init__(self, handle: IndexHandle, view: IndexView, parsed: ParsedQuery) -> None:
-        self.handle, self.view, self.parsed = handle, view, parsed
+    def __init__(self, view: IndexView, parsed: ParsedQuery) -> None:
+        self.view, self.parsed = view, parsed
         self.expansions: list[str] = []
         self.identifiers: list[str] = []
         self.notices: list[str] = []
@@ -324,8 +325,7 @@ class _Context:
     def _indexed(self, tokens: tuple[str, ...]) -> bool:
         """Whether every token occurs in some text field (expansions that match nothing are not
         reported as "also searched")."""
-        reader = self.view.searcher().reader()
-        return all(any(reader.doc_frequency(f, t) for f in TEXT_FIELDS) for t in tokens)
+        return all(self.view.in_text(t) for t in tokens)
 
     def _phrase_query(self, text: str, expand: bool = True) -> Q.Query | None:
         tokens = analyze(text)
@@ -456,7 +456,7 @@ class _Context:
         return out
 
     def _facet_value(self, name: str, raw: str) -> str | None:
-        value = resolve_facet_value(self.handle, name, raw)
+        value = resolve_facet_value(self.view, name, raw)
         if not value:
             shown = raw.strip()
             self.notices.append(
@@ -495,7 +495,7 @@ def _hit(view: IndexView, docnum: int, score: float, terms: highlight.Terms, mis
     )
 
 
-def get_record(handle: IndexHandle, record_id: str) -> dict | None:
+def get_record(handle: IndexHandle | IndexView, record_id: str) -> dict | None:
     view = handle.view()
     docs = view.docnums("id", record_id)
     return view.record(docs[0]) if docs else None

@@ -13,7 +13,7 @@ from kb.search.index_view import IndexHandle, IndexView
 from kb.search.model import FacetValue
 
 
-def resolve_facet_value(handle: IndexHandle, name: str, raw: str) -> str | None:
+def resolve_facet_value(handle: IndexHandle | IndexView, name: str, raw: str) -> str | None:
     """The stored value for what a user typed for facet `name` (see kb.facets.resolve)."""
     return resolve(name, raw, handle.companies)
 
@@ -44,7 +44,7 @@ def matches(value, name: str, values: set[str]) -> bool:
     return value in values
 
 
-def count_facets(view: IndexView, docs: Set[int], selections: dict[str, set[str]], handle: IndexHandle, limit: int):
+def count_facets(view: IndexView, docs: Set[int], selections: dict[str, set[str]], limit: int):
     """The selected subset and every facet's counts, each facet counted as if its own
     selection were removed (OR within a facet, AND across facets)."""
     if not selections:
@@ -65,7 +65,7 @@ def count_facets(view: IndexView, docs: Set[int], selections: dict[str, set[str]
             others = [p for n, p in passing.items() if n != facet.name]
             counts[facet.name] = _count(view, facet.name, docs.intersection(*others) if others else docs)
     out = {}
-    names = handle.companies
+    names = view.companies
     for facet in FACETS:
         counted = counts[facet.name]
         selected = selections.get(facet.name, set())
@@ -82,10 +82,10 @@ def count_facets(view: IndexView, docs: Set[int], selections: dict[str, set[str]
 
 
 def _count(view: IndexView, name: str, docs: Iterable[int]) -> Counter:
-    column = view.columns[name]
+    values = map(view.columns[name].__getitem__, docs)  # no Python frame per document
     if FACET_BY_NAME[name].multi:
-        return Counter(chain.from_iterable(column[d] for d in docs))
-    counts = Counter(column[d] for d in docs)
+        return Counter(chain.from_iterable(values))
+    counts = Counter(values)
     counts.pop("", None)
     counts.pop(None, None)
     return counts

@@ -18,7 +18,7 @@ from kb.concepts import Tables, generation_tables
 from kb.config import Config
 from kb.errors import IndexMissingError
 from kb.identifiers import title_key
-from kb.schema import PHRASE_FIELD
+from kb.schema import PHRASE_FIELD, TEXT_FIELDS
 from kb.search.model import FACET_NAMES
 from kb.search.recall import ChineseVocabulary
 from kb.search.scoring import Scores
@@ -57,6 +57,17 @@ class IndexView:
         self.dates = sorted({f["date"] for f in self.facets.values() if f and f["date"]})
         self._cache: dict = {}
         self._record = lru_cache(maxsize=RECORD_CACHE)(self._load_record)
+        self._in_text = lru_cache(maxsize=RECORD_CACHE)(self._read_in_text)
+
+    def view(self) -> IndexView:
+        """This generation: a view answers what a handle does (`view()`, `tables`, `companies`),
+        so a caller that reads one generation for a whole request (a web page: the search, the
+        labels of its tags) can pass its view wherever a handle is taken."""
+        return self
+
+    @property
+    def companies(self) -> CompanyTable:
+        return self.tables.companies
 
     def cached(self, key, compute):
         """Per-generation memo for answers that depend only on the index (the browse page)."""
@@ -90,6 +101,15 @@ class IndexView:
 
     def _load_record(self, docnum: int) -> dict:
         return self.searcher().stored_fields(docnum)["record"]
+
+    def in_text(self, token: str) -> bool:
+        """Whether some text field of this generation holds `token` (remembered: a search asks
+        it of every expansion of its concepts, the same few words again and again)."""
+        return self._in_text(token)
+
+    def _read_in_text(self, token: str) -> bool:
+        reader = self.searcher().reader()
+        return any(reader.doc_frequency(f, token) for f in TEXT_FIELDS)
 
     def identifier_docs(self, kind: str, value: str) -> set[int]:
         """Items carrying an identifier exactly: `arxiv` ID, `repo`, normalised `url`, or `title`

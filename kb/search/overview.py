@@ -37,12 +37,12 @@ class Overview:
     companies: list[Count] = field(default_factory=list)  # value: the company facet value
 
 
-def archive_overview(handle: IndexHandle) -> Overview:
+def archive_overview(handle: IndexHandle | IndexView) -> Overview:
     view = handle.view()
-    return view.cached("overview", lambda: _build(handle, view))
+    return view.cached("overview", lambda: _build(view))
 
 
-def _build(handle: IndexHandle, view: IndexView) -> Overview:
+def _build(view: IndexView) -> Overview:
     records = [view.record(d) for d in view.newest]
     dates = view.dates
     latest_date = dates[-1] if dates else ""
@@ -51,7 +51,7 @@ def _build(handle: IndexHandle, view: IndexView) -> Overview:
     companies = Counter(c for r in records for c in r.get("companies", []))
     topics: Counter[str] = Counter()
     for found in indexed_concepts(view).values():
-        topics.update(c for c in found if c.startswith("syn:") and handle.tables.group_terms(c))
+        topics.update(c for c in found if c.startswith("syn:") and view.tables.group_terms(c))
     return Overview(
         issues=len(dates),
         records=len(records),
@@ -60,11 +60,11 @@ def _build(handle: IndexHandle, view: IndexView) -> Overview:
         latest_title=latest[0].get("issue_title", "") if latest else "",
         latest=latest,
         sections=[Count(s, SECTION_LABELS.get(s, s), n) for s, n in sections.most_common()],
-        topics=[_topic(handle, c, n) for c, n in topics.most_common(TOP_TOPICS)],
-        companies=[Count(c, handle.companies.label(c), n) for c, n in companies.most_common(TOP_COMPANIES)],
+        topics=[_topic(view, c, n) for c, n in topics.most_common(TOP_TOPICS)],
+        companies=[Count(c, view.companies.label(c), n) for c, n in companies.most_common(TOP_COMPANIES)],
     )
 
 
-def _topic(handle: IndexHandle, concept: str, count: int) -> Count:
-    label = concept_label(handle.tables.group_terms(concept))
+def _topic(view: IndexView, concept: str, count: int) -> Count:
+    label = concept_label(view.tables.group_terms(concept))
     return Count(label, label, count)
