@@ -16,7 +16,7 @@ from kb.config import Config
 from kb.records import SECTION_LABELS
 from kb.search.index_view import IndexHandle
 from web import bounds, errors
-from web.context import EXTENSION, index_handle
+from web.context import EXTENSION, index_view
 from web.fragments import Fragments
 from web.marks import marked
 from web.urls import Urls, cached_url_for
@@ -57,7 +57,7 @@ def create_app(config: Config, *, debug: bool = False) -> Flask:
     app.jinja_env.filters["marked"] = marked
     app.jinja_env.globals["url_for"] = cached_url_for()  # one cache per app
     urls = app.jinja_env.globals["urls"] = Urls()
-    app.jinja_env.globals["fragments"] = Fragments(urls, _company_label, external_url)
+    app.jinja_env.globals["fragments"] = Fragments(urls, index_view, external_url)
     app.jinja_env.filters["zh_notice"] = zh_notice
     app.jinja_env.filters["xml_text"] = feed.xml_text
     app.jinja_env.trim_blocks = True
@@ -82,7 +82,7 @@ def zh_notice(text: object) -> str:
 
 
 def _company_label(code: str) -> str:
-    return index_handle().companies.label(code)
+    return index_view().companies.label(code)
 
 
 def _security_headers(response: Response) -> Response:

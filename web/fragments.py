@@ -1,28 +1,41 @@
-"""HTML for the parts a search page repeats (per hit: title link, meta line, tags; per facet
-value: its link; per issue: a chart bar), written in Python.
+"""HTML for the parts a search page repeats (the list of hits; per facet value: its link; per
+issue: a chart bar), written in Python.
 
 A search page has 20 hits, up to 180 facet links and 40 bars. As Jinja macros and loops these
 cost most of the page's template time (a frame per macro call, every value looked up and
-escaped through Jinja's runtime); here each part is one call returning `Markup`, every value
-from the archive or the URL escaped. `_macros.html` keeps the record macros, as thin wrappers.
+escaped through Jinja's runtime); here the hit list and the facet blocks are one call each,
+returning `Markup`, every value from the archive or the URL escaped. `_macros.html` keeps the
+record macros, as thin wrappers.
+
+The parts of a record that do not depend on the query — its title link, meta line, tags and
+action links — are built once per record, index generation and application root, and kept with
+the generation (`IndexView.cached`; a new generation, with its own company labels, starts
+empty). Only the marked title and snippet are made per hit.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from functools import lru_cache
 from html import escape as _escape
-from typing import Any
+from typing import Any, NamedTuple
 
 from markupsafe import Markup
+from markupsafe import escape as jinja_escape
 
 from kb.records import SECTION_LABELS
-from kb.search.model import FacetValue, Hit
+from kb.search.index_view import IndexView
+from kb.search.model import FacetValue, Hit, SearchResult
 from web.chart import Chart
 from web.marks import marked
 from web.urls import Links, Urls
 
 Record = Mapping[str, Any]
 _CURRENT = ' aria-current="true"'
+
+#: Records whose parts are kept per generation and application root (the archive has 802);
+#: past that the store starts again.
+RECORD_PARTS = 4096
 
 
 def escape(value: object) -> str:
@@ -31,44 +44,87 @@ def escape(value: object) -> str:
     return str(value) if isinstance(value, Markup) else _escape(str(value))
 
 
+#: escape() of the few hundred strings every page repeats (facet names, values and labels, issue
+#: dates and their links): a dictionary look-up instead of five replacements
+_escape_value = lru_cache(maxsize=8192)(_escape)
+
 _SELECTED_NOTE = '<span class="visually-hidden">（已选，点击取消）</span>'
 
 
+class RecordParts(NamedTuple):
+    """A record's HTML that is the same on every page listing it."""
+
+    record: Record  # the record these parts were made from
+    title_open: str  # the title's '<a href="…">'
+    title: str  # the plain title, escaped (when no marked title is given)
+    meta: str  # the meta line's contents: date, section, outlet, venue
+    tags: str  # '<ul class="tags">…</ul>', or '' without companies, arXiv IDs and repos
+    actions: str  # '<p class="actions">…</p>': its place in the issue, its item page
+
+
 class Fragments:
-    """`title_link`, `record_meta`, `record_tags` for one app (template global `fragments`)."""
+    """The template global `fragments` of one app: record parts, the hit list, facet blocks
+    and chart bars. `view()` is the generation the current request reads."""
 
-    def __init__(self, urls: Urls, company_label: Callable[[str], str], external_url: Callable[[object], str]):
-        self.urls, self.company_label, self.external_url = urls, company_label, external_url
+    def __init__(self, urls: Urls, view: Callable[[], IndexView], external_url: Callable[[object], str]):
+        self.urls, self.view, self.external_url = urls, view, external_url
 
-    def title_link(self, r: Record, html: Markup | None = None, links: Links | None = None) -> Markup:
-        """The title (or `html`, already safe: the marked title) linked to the item's URL when
-        it is an http(s) one, else to its item page."""
-        text = html if html is not None else escape(r.get("title") or r.get("paper_title") or "(无标题)")
+    # -- one record -------------------------------------------------------------------
+    def parts(self, r: Record, links: Links | None = None) -> RecordParts:
+        """`r`'s parts, made once per generation and application root. A record is one
+        object while its generation keeps it (IndexView.record), so an entry is used only
+        for the very record it was made from."""
+        links = links or self.urls.here()
+        return self._parts(r, links, self._store(links))
+
+    def _store(self, links: Links) -> dict[str, RecordParts]:
+        return self.view().cached(("web.fragments.parts", links.root), dict)
+
+    def _parts(self, r: Record, links: Links, store: dict[str, RecordParts]) -> RecordParts:
+        parts = store.get(r["id"])
+        if parts is None or parts.record is not r:
+            if len(store) >= RECORD_PARTS:
+                store.clear()
+            parts = store[r["id"]] = self._make_parts(r, links)
+        return parts
+
+    def _make_parts(self, r: Record, links: Links) -> RecordParts:
         href = self.external_url(r.get("url"))
         if href:
-            return Markup(f'<a href="{escape(href)}" rel="noopener noreferrer">{text}</a>')
-        return Markup(f'<a href="{escape((links or self.urls.here()).item(r["id"]))}">{text}</a>')
+            title_open = f'<a href="{escape(href)}" rel="noopener noreferrer">'
+        else:
+            title_open = f'<a href="{escape(links.item(r["id"]))}">'
+        issue, item, rid = escape(links.issue(r["date"])), escape(links.item(r["id"])), escape(r["id"])
+        return RecordParts(
+            record=r,
+            title_open=title_open,
+            title=escape(r.get("title") or r.get("paper_title") or "(无标题)"),
+            meta=self._meta(r, links),
+            tags=self._tags(r, links),
+            actions=f'<p class="actions"><a href="{issue}#{rid}">在期刊中查看</a> <a href="{item}">条目详情</a></p>',
+        )
 
-    def record_meta(self, r: Record, links: Links | None = None) -> Markup:
+    @staticmethod
+    def _meta(r: Record, links: Links) -> str:
         date = r["date"]
         section = SECTION_LABELS.get(r["section"], r.get("section_title") or r["section"])
         parts = [
-            f'<span class="date"><a href="{escape((links or self.urls.here()).issue(date))}">{escape(date)}</a></span>',
+            f'<span class="date"><a href="{escape(links.issue(date))}">{escape(date)}</a></span>',
             f'<span class="section">{escape(section)}</span>',
         ]
         if r.get("outlet"):
             parts.append(f'<span class="outlet">{escape(r["outlet"])}</span>')
         if r.get("venue"):
             parts.append(f'<span class="venue">{escape(r["venue"])}</span>')
-        return Markup("\n".join(parts))
+        return "\n".join(parts)
 
-    def record_tags(self, r: Record, links: Links | None = None) -> Markup:
+    def _tags(self, r: Record, links: Links) -> str:
         companies, arxiv, repos = r.get("companies") or (), r.get("arxiv_ids") or (), r.get("repos") or ()
         if not (companies or arxiv or repos):
-            return Markup("")
-        links = links or self.urls.here()
+            return ""
+        names = self.view().companies
         items = [
-            f'<li><a class="tag company" href="{escape(links.company(c))}">{escape(self.company_label(c))}</a></li>'
+            f'<li><a class="tag company" href="{escape(links.company(c))}">{escape(names.label(c))}</a></li>'
             for c in companies
         ]
         items += [
@@ -81,48 +137,102 @@ class Fragments:
             f"{escape(repo)}</a></li>"
             for repo in repos
         ]
-        return Markup('<ul class="tags">\n' + "".join(items) + "\n</ul>")
+        return '<ul class="tags">\n' + "".join(items) + "\n</ul>"
 
-    def hit_body(self, hit: Hit) -> Markup:
+    def title_link(self, r: Record, html: Markup | None = None, links: Links | None = None) -> Markup:
+        """The title (or `html`, already safe: the marked title) linked to the item's URL when
+        it is an http(s) one, else to its item page."""
+        parts = self.parts(r, links)
+        return Markup(f"{parts.title_open}{parts.title if html is None else html}</a>")
+
+    def record_meta(self, r: Record, links: Links | None = None) -> Markup:
+        return Markup(self.parts(r, links).meta)
+
+    def record_tags(self, r: Record, links: Links | None = None) -> Markup:
+        return Markup(self.parts(r, links).tags)
+
+    # -- search hits ------------------------------------------------------------------
+    def hit_body(self, hit: Hit, links: Links | None = None) -> Markup:
         """A search hit: the marked title linked, the meta line, the marked snippet, the tags,
         links to its place in the issue and to its item page."""
-        r, links = hit.record, self.urls.here()
-        title = marked(hit.title, hit.title_spans) if hit.title else None
-        parts = [
-            f'<h2 class="hit-title">{self.title_link(r, title, links)}</h2>',
-            f'<p class="meta">{self.record_meta(r, links)}</p>',
-        ]
-        if hit.snippet:
-            parts.append(f'<p class="snippet">{marked(hit.snippet, hit.snippet_spans)}</p>')
-        tags = self.record_tags(r, links)
-        if tags:
-            parts.append(tags)
-        issue, item, rid = escape(links.issue(r["date"])), escape(links.item(r["id"])), escape(r["id"])
-        parts.append(f'<p class="actions"><a href="{issue}#{rid}">在期刊中查看</a> <a href="{item}">条目详情</a></p>')
-        return Markup("\n".join(parts))
+        links = links or self.urls.here()
+        return Markup(self._hit_body(hit, self._parts(hit.record, links, self._store(links))))
 
-    def facet_items(self, name: str, values: Iterable[FacetValue], toggle: Callable[[str, str], str]) -> Markup:
-        """`<li>` per value, each its `facet_link`."""
-        return Markup("\n".join(f"<li>{self.facet_link(name, v, toggle)}</li>" for v in values))
+    @staticmethod
+    def _hit_body(hit: Hit, parts: RecordParts) -> str:
+        title = marked(hit.title, hit.title_spans) if hit.title else parts.title
+        out = [f'<h2 class="hit-title">{parts.title_open}{title}</a></h2>\n<p class="meta">{parts.meta}</p>']
+        if hit.snippet:
+            out.append(f'<p class="snippet">{marked(hit.snippet, hit.snippet_spans)}</p>')
+        if parts.tags:
+            out.append(parts.tags)
+        out.append(parts.actions)
+        return "\n".join(out)
+
+    def hit_list(self, result: SearchResult) -> Markup:
+        """The page's hits as `<ol class="hits">`; before the first hit of each group that lacks
+        some query words, a note naming them."""
+        links = self.urls.here()
+        store = self._store(links)
+        out = [f'<ol class="hits" start="{(result.page - 1) * result.per_page + 1:d}">\n']
+        previous: list[str] | None = None
+        for hit in result.hits:
+            out.append('    <li class="hit">\n')
+            if hit.missing and hit.missing != previous:
+                words = "、".join(map(jinja_escape, hit.missing))  # as the template's join wrote them
+                out.append(f'<p class="partial-notice" role="note">以下结果未包含：{words}</p>')
+            out += ["      ", self._hit_body(hit, self._parts(hit.record, links, store)), "\n    </li>\n"]
+            previous = hit.missing
+        out.append("  </ol>")
+        return Markup("".join(out))
+
+    # -- the facet sidebar ----------------------------------------------------------------
+    def facet_blocks(
+        self,
+        facet_lists: Mapping[str, tuple[Sequence[FacetValue], int]],
+        labels: Mapping[str, str],
+        toggle: Callable[[str, str], str],
+    ) -> Markup:
+        """A `<details class="facet">` per facet: its first `shown` values, then the rest under
+        更多; each line ends with a newline."""
+        out = []
+        for name, (values, shown) in facet_lists.items():
+            label = jinja_escape(labels.get(name, name))
+            out.append(f'  <details class="facet" open>\n    <summary>{label}</summary>\n    <ul>\n')
+            for i, v in enumerate(values):
+                if i == shown:
+                    out.append(
+                        '    </ul>\n    <details class="more">\n    <summary>更多<span class="visually-hidden">'
+                        f"{label}</span>（{len(values) - shown:d}）</summary>\n    <ul>\n"
+                    )
+                out += ["      <li>", _facet_link(name, v, toggle), "</li>\n"]
+            out.append("    </ul>\n</details>  </details>\n" if len(values) > shown else "    </ul>\n  </details>\n")
+        return Markup("".join(out))
 
     def facet_link(self, name: str, v: FacetValue, toggle: Callable[[str, str], str]) -> Markup:
         """One sidebar value: a link that toggles it (`toggle(name, value)` gives the href)."""
-        selected, current, note = (" selected", _CURRENT, _SELECTED_NOTE) if v.selected else ("", "", "")
-        return Markup(
-            f'<a class="facet-value{selected}" href="{escape(toggle(name, v.value))}" '
-            f'data-facet="{escape(name)}" data-value="{escape(v.value)}"{current}>'
-            f'<span class="box" aria-hidden="true"></span><span class="label">{escape(v.label)}</span>'
-            f'<span class="n">{v.count:d}</span>{note}</a>'
-        )
+        return Markup(_facet_link(name, v, toggle))
 
+    # -- the chart --------------------------------------------------------------------
     def chart_bars(self, chart: Chart) -> Markup:
         """The chart's bars with a match, each linked to its issue."""
         links = self.urls.here()
         return Markup(
             "\n".join(
-                f'<a href="{escape(links.issue(b.date))}" tabindex="-1"><rect class="bar" x="{b.x}%" y="{b.y}" '
-                f'width="{b.width}%" height="{b.height}"><title>{escape(b.date)}：{b.count:d} 条</title></rect></a>'
+                f'<a href="{_escape_value(links.issue(b.date))}" tabindex="-1"><rect class="bar" x="{b.x}%" '
+                f'y="{b.y}" width="{b.width}%" height="{b.height}"><title>{_escape_value(b.date)}：{b.count:d} 条'
+                "</title></rect></a>"
                 for b in chart.bars
                 if b.count
             )
         )
+
+
+def _facet_link(name: str, v: FacetValue, toggle: Callable[[str, str], str]) -> str:
+    selected, current, note = (" selected", _CURRENT, _SELECTED_NOTE) if v.selected else ("", "", "")
+    return (
+        f'<a class="facet-value{selected}" href="{_escape(toggle(name, v.value))}" '
+        f'data-facet="{_escape_value(name)}" data-value="{_escape_value(v.value)}"{current}>'
+        f'<span class="box" aria-hidden="true"></span><span class="label">{_escape_value(v.label)}</span>'
+        f'<span class="n">{v.count:d}</span>{note}</a>'
+    )

@@ -22,22 +22,30 @@ class Links:
     """The patterns for one application root: `search`, `issue(date)`, `item(record_id)`,
     `company(code)`."""
 
-    def __init__(self) -> None:
+    def __init__(self, root: str = "") -> None:
+        self.root = root  # the application root (SCRIPT_NAME) these links are under
         self.search = url_for("search.index")
         self._issue = url_for("pages.issue", date=_SLOT).partition(_SLOT)
         self._item = url_for("pages.item", record_id=_SLOT).partition(_SLOT)
 
     def issue(self, date: str) -> str:
         head, _, tail = self._issue
-        return f"{head}{quote(str(date), safe='')}{tail}"
+        return f"{head}{_segment(str(date))}{tail}"
 
     def item(self, record_id: str) -> str:
         head, _, tail = self._item
-        return f"{head}{quote(str(record_id), safe='')}{tail}"
+        return f"{head}{_segment(str(record_id))}{tail}"
 
     def company(self, code: str) -> str:
         """The search for items tagged with company `code`."""
         return f"{self.search}?company={quote_plus(str(code))}"
+
+
+@lru_cache(maxsize=8192)
+def _segment(value: str) -> str:
+    """`value` quoted as one path segment, remembered: the same dates and record ids recur on
+    every page (a chart links every issue)."""
+    return quote(value, safe="")
 
 
 class Urls:
@@ -50,7 +58,7 @@ class Urls:
         root = request.script_root
         links = self._by_root.get(root)
         if links is None:
-            links = self._by_root[root] = Links()
+            links = self._by_root[root] = Links(root)
         return links
 
     @property

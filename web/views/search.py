@@ -14,7 +14,7 @@ from kb.search.engine import search
 from kb.search.model import FACET_LABELS, FacetValue, SearchResult
 from kb.search.overview import archive_overview
 from web.chart import histogram_chart
-from web.context import index_handle
+from web.context import index_view
 from web.params import DEFAULT_SORT, SORT_LABELS, SearchState, ToggleLinks, parse_search_args
 
 bp = Blueprint("search", __name__)
@@ -33,7 +33,7 @@ class ActiveFilter:
 @bp.get("/")
 def index() -> str:
     state = parse_search_args(request.args)
-    result = search(index_handle(), state.to_request())
+    result = search(index_view(), state.to_request())
     links = state.with_selected(result.selections)
     return render_template(
         "search.html",
@@ -49,7 +49,7 @@ def index() -> str:
         chart=histogram_chart(result.histogram),
         beyond_last=state.page > result.pages,
         facet_lists={name: top_first(values) for name, values in result.facets.items() if values},
-        overview=archive_overview(index_handle()) if is_front_page(state) else None,
+        overview=archive_overview(index_view()) if is_front_page(state) else None,
     )
 
 
