@@ -8,6 +8,8 @@ writes it with presentation attributes and classes, never a style attribute (CSP
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
 
 HEIGHT = 88  # px
 AXIS = 16  # px under the bars for year labels
@@ -15,8 +17,7 @@ MIN_LABEL_GAP = 7.0  # % of the width between two year labels
 MAX_BAR = 3.0  # % of the width: a few issues give slim bars, not slabs
 
 
-@dataclass(frozen=True)
-class Bar:
+class Bar(NamedTuple):
     date: str
     count: int
     x: float  # % of width
@@ -25,8 +26,7 @@ class Bar:
     height: float  # px
 
 
-@dataclass(frozen=True)
-class Tick:
+class Tick(NamedTuple):
     label: str
     x: float  # % of width
 
@@ -48,19 +48,31 @@ def histogram_chart(histogram: list[tuple[str, int]]) -> Chart | None:
     if peak == 0:
         return None
     base = HEIGHT - AXIS
-    slot = 100 / len(histogram)
-    width = min(slot * 0.8, MAX_BAR)
-    bars, ticks, year = [], [], ""
-    for i, (date, count) in enumerate(histogram):
-        x = i * slot + (slot - width) / 2
+    xs, width, ticks = _layout(tuple(date for date, _ in histogram))
+    bars, issues, peak_date = [], 0, ""
+    for (date, count), x in zip(histogram, xs, strict=True):
         height = 0.0 if count == 0 else max(2.0, (base - 4) * count / peak)
-        bars.append(Bar(date, count, round(x, 3), round(width, 3), round(base - height, 2), round(height, 2)))
+        bars.append(Bar(date, count, x, width, round(base - height, 2), round(height, 2)))
+        if count:
+            issues += 1
+            if count == peak and date > peak_date:
+                peak_date = date
+    return Chart(HEIGHT, base, bars, list(ticks), peak, issues, peak_date)
+
+
+@lru_cache(maxsize=64)
+def _layout(dates: tuple[str, ...]) -> tuple[tuple[float, ...], float, tuple[Tick, ...]]:
+    """Where the bars of these issues stand (their x, one width) and the year labels: the same
+    for every chart of one index generation, whatever matched."""
+    slot = 100 / len(dates)
+    width = min(slot * 0.8, MAX_BAR)
+    xs, ticks, year = [], [], ""
+    for i, date in enumerate(dates):
+        xs.append(round(i * slot + (slot - width) / 2, 3))
         if date[:4] != year:
             year = date[:4]
             ticks.append(Tick(year, round(i * slot, 3)))
-    issues = sum(1 for _, count in histogram if count)
-    peak_date = max(date for date, count in histogram if count == peak)
-    return Chart(HEIGHT, base, bars, _spaced(ticks), peak, issues, peak_date)
+    return tuple(xs), round(width, 3), tuple(_spaced(ticks))
 
 
 def _spaced(ticks: list[Tick]) -> list[Tick]:

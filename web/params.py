@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from functools import cached_property, lru_cache
 from typing import Any
 from urllib.parse import quote_plus, urlencode
 
@@ -26,6 +27,10 @@ DEFAULT_SORT = "relevance"
 SORT_LABELS: dict[str, str] = {"relevance": "相关度", "newest": "最新", "oldest": "最早"}
 _WHOLE_NUMBER = re.compile(r"^[0-9]+$")
 _MAX_DIGITS = 9
+
+
+#: the parameters after the query and the filters, in `pairs()` order
+_TAIL = frozenset({"sort", "per_page", "page"})
 
 
 class ParamError(QueryError):
@@ -86,11 +91,7 @@ class SearchState:
     # -- to a URL -------------------------------------------------------------------------
     def pairs(self) -> list[tuple[str, str]]:
         """Query-string pairs in a stable order, defaults left out."""
-        out: list[tuple[str, str]] = []
-        if self.q:
-            out.append(("q", self.q))
-        for name in FACET_NAMES:
-            out += [(name, value) for value in self.filters.get(name, ())]
+        out = self._head_pairs()
         if self.sort != DEFAULT_SORT:
             out.append(("sort", self.sort))
         if self.per_page != DEFAULT_PER_PAGE:
@@ -100,10 +101,31 @@ class SearchState:
         return out
 
     def query_string(self, **changes: Any) -> str:
-        """`?q=…&section=…` for this state with `changes` applied ('' when all defaults)."""
-        state = replace(self, **changes) if changes else self
-        pairs = state.pairs()
-        return "?" + urlencode(pairs) if pairs else ""
+        """`?q=…&section=…` for this state with `changes` applied ('' when all defaults); the
+        query and the filters encoded once per state (a page links several sorts and pages)."""
+        if not changes.keys() <= _TAIL:
+            return replace(self, **changes).query_string()
+        sort, page = changes.get("sort", self.sort), changes.get("page", self.page)
+        per_page = changes.get("per_page", self.per_page)
+        parts = [self._encoded_head] if self._encoded_head else []
+        if sort != DEFAULT_SORT:
+            parts.append(f"sort={quote_plus(str(sort))}")
+        if per_page != DEFAULT_PER_PAGE:
+            parts.append(f"per_page={quote_plus(str(per_page))}")
+        if page != 1:
+            parts.append(f"page={quote_plus(str(page))}")
+        return "?" + "&".join(parts) if parts else ""
+
+    def _head_pairs(self) -> list[tuple[str, str]]:
+        """The query and the filters: the pairs before sort, per_page and page."""
+        out: list[tuple[str, str]] = [("q", self.q)] if self.q else []
+        for name in FACET_NAMES:
+            out += [(name, value) for value in self.filters.get(name, ())]
+        return out
+
+    @cached_property
+    def _encoded_head(self) -> str:
+        return urlencode(self._head_pairs())
 
 
 class ToggleLinks:
@@ -115,28 +137,41 @@ class ToggleLinks:
     def __init__(self, state: SearchState, base: str) -> None:
         self.base = base
         self.values = {name: state.filters.get(name, ()) for name in FACET_NAMES}
-        encoded = [(name, _encode(name, values)) for name, values in self.values.items()]
-        head = [_encode("q", (state.q,))] if state.q else []
+        self.keys = {name: quote_plus(name) for name in FACET_NAMES}
+        encoded = [_encode(name, values) for name, values in self.values.items()]
+        head = [f"q={quote_plus(state.q)}"] if state.q else []
         tail = [("sort", state.sort)] if state.sort != DEFAULT_SORT else []
         tail += [("per_page", str(state.per_page))] if state.per_page != DEFAULT_PER_PAGE else []
         #: per facet: the encoded query string before and after its own parameters
-        self.around: dict[str, tuple[list[str], list[str]]] = {
-            name: (head + [e for _, e in encoded[:i]], [e for _, e in encoded[i + 1 :]] + [urlencode(tail)])
-            for i, (name, _) in enumerate(encoded)
+        self.around: dict[str, tuple[str, str]] = {
+            name: (_joined(head + encoded[:i]), _joined(encoded[i + 1 :] + [urlencode(tail)]))
+            for i, name in enumerate(self.values)
         }
 
     def href(self, name: str, value: str) -> str:
         values = self.values[name]
-        toggled = tuple(v for v in values if v != value) if value in values else (*values, value)
+        if values:
+            toggled = tuple(v for v in values if v != value) if value in values else (*values, value)
+            own = _encode(name, toggled)
+        else:  # the usual case: nothing of this facet selected yet
+            own = f"{self.keys[name]}={_quote_value(value)}"
         before, after = self.around[name]
-        query = "&".join(p for p in (*before, _encode(name, toggled), *after) if p)
+        query = _joined((before, own, after))
         return f"{self.base}?{query}" if query else self.base
 
 
 def _encode(name: str, values: Iterable[str]) -> str:
     """`name=v1&name=v2`, as urlencode writes it."""
     key = quote_plus(name)
-    return "&".join(f"{key}={quote_plus(v)}" for v in values)
+    return "&".join(f"{key}={_quote_value(v)}" for v in values)
+
+
+#: quote_plus of facet values, remembered: a sidebar links the same few hundred on every page
+_quote_value = lru_cache(maxsize=8192)(quote_plus)
+
+
+def _joined(parts: Iterable[str]) -> str:
+    return "&".join(p for p in parts if p)
 
 
 @dataclass(frozen=True)

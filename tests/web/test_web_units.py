@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from urllib.parse import urlencode
+
 import pytest
 from werkzeug.datastructures import MultiDict
 
@@ -75,6 +78,24 @@ def test_toggle_links_equal_the_slow_way(state):
     for name in FACET_NAMES:
         for value in [*state.filters.get(name, ()), "paper", "华为 Huawei", "a/b?c#d%", " "]:
             assert href(name, value) == "/" + (state.toggled(name, value).query_string() or "")
+
+
+@pytest.mark.parametrize("state", TOGGLE_STATES)
+def test_query_string_equals_urlencode_of_the_changed_state(state):
+    """query_string(**changes) encodes the query and filters once per state; the same string."""
+    for changes in (
+        {},
+        {"page": 1},
+        {"page": 7},
+        {"sort": "newest", "page": 1},
+        {"sort": "relevance"},
+        {"per_page": 20},
+        {"per_page": 50, "page": 2},
+        {"q": "y", "page": 1},
+        {"q": ""},
+    ):
+        pairs = replace(state, **changes).pairs()
+        assert state.query_string(**changes) == ("?" + urlencode(pairs) if pairs else "")
 
 
 @pytest.mark.parametrize(
