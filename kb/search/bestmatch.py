@@ -50,6 +50,9 @@ def best_match(unit_docs: Sequence[Set[int]], total_docs: int, enough: int = ENO
     n = len(unit_docs)
     if n == 0:
         return BestMatch(set(), [], 0)
+    if n == 1:  # one unit: its matches are the full match
+        docs = set(unit_docs[0])
+        return BestMatch(docs, [Group(1, frozenset(docs), ())] if docs else [], len(docs))
     full_mask = (1 << n) - 1
     masks: dict[int, int] = {}
     for i, docs in enumerate(unit_docs):

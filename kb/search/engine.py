@@ -226,7 +226,9 @@ class _Context:
         if self.best is not None:
             self.best = self.best.restricted(found)
         parts = [scores for _, scores in optional] + required
-        if found and parts:
+        if found and len(parts) == 1:
+            self.ranking = {d: parts[0][d] for d in found}  # found ⊆ the one unit's matches
+        elif found and parts:
             self.ranking = {d: sum(p.get(d, 0.0) for p in parts) for d in found}
         return found
 
@@ -316,16 +318,11 @@ class _Context:
 
     def _note_expansion(self, text: str) -> None:
         """Report and highlight an expansion the index holds (the concept term did the search)."""
-        tokens = tuple(analyze(text))
-        if tokens and tokens not in self._expanded_tokens and self._indexed(tokens):
+        tokens = self.view.indexed_tokens(text)  # () when it matches nothing: not "also searched"
+        if tokens and tokens not in self._expanded_tokens:
             self._expanded_tokens.add(tokens)
             self._expanded(text)
             self._mark(tokens, phrase=True)
-
-    def _indexed(self, tokens: tuple[str, ...]) -> bool:
-        """Whether every token occurs in some text field (expansions that match nothing are not
-        reported as "also searched")."""
-        return all(self.view.in_text(t) for t in tokens)
 
     def _phrase_query(self, text: str, expand: bool = True) -> Q.Query | None:
         tokens = analyze(text)

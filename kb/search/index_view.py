@@ -58,6 +58,7 @@ class IndexView:
         self._cache: dict = {}
         self._record = lru_cache(maxsize=RECORD_CACHE)(self._load_record)
         self._in_text = lru_cache(maxsize=RECORD_CACHE)(self._read_in_text)
+        self._indexed_tokens = lru_cache(maxsize=RECORD_CACHE)(self._read_indexed_tokens)
 
     def view(self) -> IndexView:
         """This generation: a view answers what a handle does (`view()`, `tables`, `companies`),
@@ -103,13 +104,22 @@ class IndexView:
         return self.searcher().stored_fields(docnum)["record"]
 
     def in_text(self, token: str) -> bool:
-        """Whether some text field of this generation holds `token` (remembered: a search asks
-        it of every expansion of its concepts, the same few words again and again)."""
+        """Whether some text field of this generation holds `token`."""
         return self._in_text(token)
 
     def _read_in_text(self, token: str) -> bool:
         reader = self.searcher().reader()
         return any(reader.doc_frequency(f, token) for f in TEXT_FIELDS)
+
+    def indexed_tokens(self, term: str) -> tuple[str, ...]:
+        """A table term's query tokens (analysed with this generation's user dictionary), or ()
+        unless some text field holds every one. Remembered: a search asks it of every term of
+        the concepts it expands, the same few hundred terms again and again."""
+        return self._indexed_tokens(term)
+
+    def _read_indexed_tokens(self, term: str) -> tuple[str, ...]:
+        tokens = tuple(analysis.analyze(term))
+        return tokens if all(self.in_text(t) for t in tokens) else ()
 
     def identifier_docs(self, kind: str, value: str) -> set[int]:
         """Items carrying an identifier exactly: `arxiv` ID, `repo`, normalised `url`, or `title`

@@ -9,8 +9,8 @@ And sums over the documents in all, DisMax takes the best plus the tiebreak shar
 a boost multiplies. A phrase takes its documents from Whoosh (positions) and scores them as the
 And of its words, as Whoosh's span matcher does. Any other query is scored by Whoosh itself.
 
-One `Scores` per index generation (kb.search.index_view.IndexView.scores): field lengths are
-loaded once per field, lazily.
+One `Scores` per index generation (kb.search.index_view.IndexView.scores): field lengths and
+average lengths are loaded once per field, lazily.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ class Scores:
         check_weighting(searcher)
         self.live = live
         self._lengths: dict[str, list] = {}
+        self._avgfl: dict[str, float] = {}
         self._lock = threading.Lock()
 
     def of(self, searcher, query: Q.Query) -> ScoreMap:
@@ -87,15 +88,16 @@ class Scores:
         scorable = schema[field].scorable
         if scorable:
             idf = searcher.idf(field, btext)
-            avgfl = searcher.avg_field_length(field) or 1
+            avgfl = self._avg_length(searcher, field)
             lengths = self._field_lengths(searcher, field)
             k1, b = _K1, _B
             norm0, norm1 = k1 * (1 - b), k1 * b / avgfl
             k1p1 = k1 + 1
         out: ScoreMap = {}
         live = self.live
-        for sub, offset in _leaves(searcher):
-            if (field, btext) not in sub.reader():
+        leaves = _leaves(searcher)
+        for sub, offset in leaves:
+            if len(leaves) > 1 and (field, btext) not in sub.reader():  # one segment: asked above
                 continue
             for docnum, weight in _postings(sub.reader().postings(field, btext)):
                 d = docnum + offset
@@ -106,6 +108,12 @@ class Scores:
                 else:
                     out[d] = weight
         return out
+
+    def _avg_length(self, searcher, field: str) -> float:
+        avgfl = self._avgfl.get(field)
+        if avgfl is None:
+            avgfl = self._avgfl[field] = searcher.avg_field_length(field) or 1
+        return avgfl
 
     def _field_lengths(self, searcher, field: str) -> list:
         lengths = self._lengths.get(field)
