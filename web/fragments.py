@@ -1,5 +1,5 @@
-"""HTML for the parts a search page repeats (the list of hits; per facet value: its link; per
-issue: a chart bar), written in Python.
+"""HTML for the parts a search page repeats (the list of hits; per facet value: its link; the
+chart, a bar per issue), written in Python.
 
 A search page has 20 hits, up to 180 facet links and 40 bars. As Jinja macros and loops these
 cost most of the page's template time (a frame per macro call, every value looked up and
@@ -214,6 +214,25 @@ class Fragments:
         return Markup(_facet_link(name, v, toggle))
 
     # -- the chart --------------------------------------------------------------------
+    def chart(self, chart: Chart | None, title: str) -> Markup:
+        """The "matches per issue" figure: a caption that says it in words, then the SVG (bars
+        linked to their issues, year labels); '' without a chart. Ends its line."""
+        if chart is None:
+            return Markup("")
+        y = chart.height - 3
+        ticks = "".join(f'<text class="tick" x="{t.x}%" y="{y:d}">{_escape_value(t.label)}</text>' for t in chart.ticks)
+        caption = (
+            f"{jinja_escape(title)}：{chart.issues:d} 期有匹配，最多的一期 {_escape_value(chart.peak_date)}"
+            f"（{chart.peak:d} 条）；每根柱子是一期，点击打开那一期"
+        )
+        return Markup(
+            f'<figure class="chart">\n  <figcaption id="chart-caption">{caption}</figcaption>\n'
+            f'  <svg class="histogram" width="100%" height="{chart.height:d}" role="img" tabindex="0" '
+            'aria-labelledby="chart-caption">\n'
+            f'    <line class="axis" x1="0" y1="{chart.base:d}" x2="100%" y2="{chart.base:d}"/>\n'
+            f"    {self.chart_bars(chart)}\n{ticks}  </svg>\n</figure>\n"
+        )
+
     def chart_bars(self, chart: Chart) -> Markup:
         """The chart's bars with a match, each linked to its issue."""
         links = self.urls.here()
