@@ -16,7 +16,7 @@ from kb.config import Config
 from kb.records import SECTION_LABELS
 from kb.search.index_view import IndexHandle
 from web import bounds, errors
-from web.context import EXTENSION, index_view
+from web.context import EXTENSION, URLS, index_view
 from web.fragments import Fragments
 from web.marks import marked
 from web.urls import Urls, cached_url_for
@@ -56,7 +56,7 @@ def create_app(config: Config, *, debug: bool = False) -> Flask:
     app.jinja_env.filters["external_url"] = external_url
     app.jinja_env.filters["marked"] = marked
     app.jinja_env.globals["url_for"] = cached_url_for()  # one cache per app
-    urls = app.jinja_env.globals["urls"] = Urls()
+    urls = app.jinja_env.globals["urls"] = app.extensions[URLS] = Urls()
     app.jinja_env.globals["fragments"] = Fragments(urls, index_view, external_url)
     app.jinja_env.filters["zh_notice"] = zh_notice
     app.jinja_env.filters["xml_text"] = feed.xml_text

@@ -1,13 +1,15 @@
-"""Per-application state the views share: the one IndexHandle, reached through current_app, and
-the one generation a request reads."""
+"""Per-application state the views share: the one IndexHandle and the link patterns (web.urls),
+reached through current_app, and the one generation a request reads."""
 
 from __future__ import annotations
 
 from flask import current_app, g, request
 
 from kb.search.index_view import IndexHandle, IndexView
+from web.urls import Links, Urls
 
 EXTENSION = "kb"
+URLS = "kb.urls"
 
 
 def index_handle() -> IndexHandle:
@@ -23,6 +25,12 @@ def index_view() -> IndexView:
     if view is None:
         view = g.kb_view = index_handle().view()
     return view
+
+
+def page_links() -> Links:
+    """The record and search links for this request's application root (web.urls)."""
+    urls: Urls = current_app.extensions[URLS]
+    return urls.here()
 
 
 def wants_json() -> bool:

@@ -15,6 +15,7 @@ empty). Only the marked title and snippet are made per hit.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from html import escape as _escape
@@ -27,7 +28,7 @@ from kb.records import SECTION_LABELS
 from kb.search.index_view import IndexView
 from kb.search.model import FacetValue, Hit, SearchResult
 from web.chart import Chart
-from web.marks import marked
+from web.marks import marked_html
 from web.urls import Links, Urls
 
 Record = Mapping[str, Any]
@@ -47,8 +48,6 @@ def escape(value: object) -> str:
 #: escape() of the few hundred strings every page repeats (facet names, values and labels, issue
 #: dates and their links): a dictionary look-up instead of five replacements
 _escape_value = lru_cache(maxsize=8192)(_escape)
-
-_SELECTED_NOTE = '<span class="visually-hidden">（已选，点击取消）</span>'
 
 
 class RecordParts(NamedTuple):
@@ -160,10 +159,10 @@ class Fragments:
 
     @staticmethod
     def _hit_body(hit: Hit, parts: RecordParts) -> str:
-        title = marked(hit.title, hit.title_spans) if hit.title else parts.title
+        title = marked_html(hit.title, hit.title_spans) if hit.title else parts.title
         out = [f'<h2 class="hit-title">{parts.title_open}{title}</a></h2>\n<p class="meta">{parts.meta}</p>']
         if hit.snippet:
-            out.append(f'<p class="snippet">{marked(hit.snippet, hit.snippet_spans)}</p>')
+            out.append(f'<p class="snippet">{marked_html(hit.snippet, hit.snippet_spans)}</p>')
         if parts.tags:
             out.append(parts.tags)
         out.append(parts.actions)
@@ -235,23 +234,49 @@ class Fragments:
 
     def chart_bars(self, chart: Chart) -> Markup:
         """The chart's bars with a match, each linked to its issue."""
-        links = self.urls.here()
-        return Markup(
-            "\n".join(
-                f'<a href="{_escape_value(links.issue(b.date))}" tabindex="-1"><rect class="bar" x="{b.x}%" '
-                f'y="{b.y}" width="{b.width}%" height="{b.height}"><title>{_escape_value(b.date)}：{b.count:d} 条'
-                "</title></rect></a>"
-                for b in chart.bars
-                if b.count
-            )
-        )
+        links, out = self.urls.here(), []
+        for b in chart.bars:
+            if b.count:
+                head, middle, tail = _bar_parts(links, b.date, b.x, b.width)
+                out.append(f"{head}{b.y}{middle}{b.height}{tail}{b.count:d} 条</title></rect></a>")
+        return Markup("\n".join(out))
+
+
+@lru_cache(maxsize=4096)
+def _bar_parts(links: Links, date: str, x: float, width: float) -> tuple[str, str, str]:
+    """A bar's markup before its y, between y and its height, and after, up to its count: the
+    same on every chart of one generation (the issue's link, the bar's place, its width)."""
+    return (
+        f'<a href="{_escape(links.issue(date))}" tabindex="-1"><rect class="bar" x="{x}%" y="',
+        f'" width="{width}%" height="',
+        f'"><title>{_escape(date)}：',
+    )
 
 
 def _facet_link(name: str, v: FacetValue, toggle: Callable[[str, str], str]) -> str:
-    selected, current, note = (" selected", _CURRENT, _SELECTED_NOTE) if v.selected else ("", "", "")
+    head, tail = _value_parts(name, v.value, v.label, v.selected)
+    end = _SELECTED_END if v.selected else "</span></a>"
+    return f"{head}{_url_attr(toggle(name, v.value))}{tail}{v.count:d}{end}"
+
+
+_QUOTES_OR_TAGS = re.compile("[<>\"']")
+
+
+def _url_attr(url: str) -> str:
+    """escape(url) for a URL our own code encoded: without < > " ' only & needs escaping."""
+    return _escape(url) if _QUOTES_OR_TAGS.search(url) else url.replace("&", "&amp;")
+
+
+_SELECTED_END = '</span><span class="visually-hidden">（已选，点击取消）</span></a>'
+
+
+@lru_cache(maxsize=8192)
+def _value_parts(name: str, value: str, label: str, selected: bool) -> tuple[str, str]:
+    """A facet value's link before its href and between its href and its count: the same on
+    every page that lists the value."""
+    selected_class, current = (" selected", _CURRENT) if selected else ("", "")
     return (
-        f'<a class="facet-value{selected}" href="{_escape(toggle(name, v.value))}" '
-        f'data-facet="{_escape_value(name)}" data-value="{_escape_value(v.value)}"{current}>'
-        f'<span class="box" aria-hidden="true"></span><span class="label">{_escape_value(v.label)}</span>'
-        f'<span class="n">{v.count:d}</span>{note}</a>'
+        f'<a class="facet-value{selected_class}" href="',
+        f'" data-facet="{_escape(name)}" data-value="{_escape(value)}"{current}>'
+        f'<span class="box" aria-hidden="true"></span><span class="label">{_escape(label)}</span><span class="n">',
     )

@@ -19,12 +19,20 @@ _SPECIAL = re.compile("[&<>\"']")
 
 def marked(text: str, spans: Iterable[tuple[int, int]] = ()) -> Markup:
     """`text` escaped, the [start, end) spans wrapped in `<mark>` (sorted, non-overlapping)."""
-    esc = escape if _SPECIAL.search(text) else str  # nothing to escape: the pieces as they are
+    return Markup(marked_html(text, spans))
+
+
+def marked_html(text: str, spans: Iterable[tuple[int, int]] = ()) -> str:
+    """`marked` as a plain str, for code that assembles a larger Markup itself."""
+    esc = escape if _SPECIAL.search(text) else None  # None: nothing to escape, the pieces as they are
     out, pos = [], 0
     for start, end in spans:
         if start < pos or end <= start:  # out of order or empty: never emit broken markup
             continue
-        out += [esc(text[pos:start]), "<mark>", esc(text[start:end]), "</mark>"]
+        if esc is None:
+            out.append(f"{text[pos:start]}<mark>{text[start:end]}</mark>")
+        else:
+            out.append(f"{esc(text[pos:start])}<mark>{esc(text[start:end])}</mark>")
         pos = end
-    out.append(esc(text[pos:]))
-    return Markup("".join(out))
+    out.append(text[pos:] if esc is None else esc(text[pos:]))
+    return "".join(out)

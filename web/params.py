@@ -147,16 +147,21 @@ class ToggleLinks:
             name: (_joined(head + encoded[:i]), _joined(encoded[i + 1 :] + [urlencode(tail)]))
             for i, name in enumerate(self.values)
         }
+        #: per facet: the href up to its own parameter and after it (its own is never empty
+        #: when nothing of the facet is selected: the usual case, a string format)
+        self.affixes = {
+            name: (f"{base}?{before}&" if before else f"{base}?", f"&{after}" if after else "")
+            for name, (before, after) in self.around.items()
+        }
 
     def href(self, name: str, value: str) -> str:
         values = self.values[name]
-        if values:
-            toggled = tuple(v for v in values if v != value) if value in values else (*values, value)
-            own = _encode(name, toggled)
-        else:  # the usual case: nothing of this facet selected yet
-            own = f"{self.keys[name]}={_quote_value(value)}"
+        if not values:
+            prefix, suffix = self.affixes[name]
+            return f"{prefix}{self.keys[name]}={_quote_value(value)}{suffix}"
+        toggled = tuple(v for v in values if v != value) if value in values else (*values, value)
         before, after = self.around[name]
-        query = _joined((before, own, after))
+        query = _joined((before, _encode(name, toggled), after))
         return f"{self.base}?{query}" if query else self.base
 
 

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, render_template, request
 
 from kb.search.engine import search
 from kb.search.model import FACET_LABELS, FacetValue, SearchResult
 from kb.search.overview import archive_overview
 from web.chart import histogram_chart
-from web.context import index_view
+from web.context import index_view, page_links
 from web.params import DEFAULT_SORT, SORT_LABELS, SearchState, ToggleLinks, parse_search_args
 
 bp = Blueprint("search", __name__)
@@ -35,11 +35,13 @@ def index() -> str:
     state = parse_search_args(request.args)
     result = search(index_view(), state.to_request())
     links = state.with_selected(result.selections)
+    search_url = page_links().search
     return render_template(
         "search.html",
         state=state,
         links=links,
-        toggle=ToggleLinks(links, url_for("search.index")).href,
+        search_url=search_url,
+        toggle=ToggleLinks(links, search_url).href,
         result=result,
         facet_labels=FACET_LABELS,
         sort_labels=sort_choices(state),
