@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Set
 from itertools import chain
+from operator import itemgetter
 
 from kb.facets import FACET_BY_NAME, FACETS, resolve
 from kb.search.index_view import IndexHandle, IndexView
@@ -70,14 +71,14 @@ def count_facets(view: IndexView, docs: Set[int], selections: dict[str, set[str]
         counted = counts[facet.name]
         selected = selections.get(facet.name, set())
         if facet.order == "value-desc":
-            ranked = sorted(counted.items(), reverse=True)
-        else:
-            ranked = sorted(counted.items(), key=lambda kv: (-kv[1], kv[0]))
-        top = dict(ranked[:limit])
-        extra = [(v, counted.get(v, 0)) for v in selected if v not in top and v != "\0none"]
-        out[facet.name] = [
-            FacetValue(v, facet.value_label(v, names), c, v in selected) for v, c in ranked[:limit] + extra
-        ]
+            ranked = sorted(counted.items(), reverse=True)[:limit]
+        else:  # most first, ties by value: a stable sort by count after one by value
+            ranked = sorted(sorted(counted.items()), key=itemgetter(1), reverse=True)[:limit]
+        if selected:
+            top = dict(ranked)
+            ranked += [(v, counted.get(v, 0)) for v in selected if v not in top and v != "\0none"]
+        label = facet.value_label
+        out[facet.name] = [FacetValue(v, label(v, names), c, v in selected) for v, c in ranked]
     return final, out
 
 

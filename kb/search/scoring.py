@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from whoosh import query as Q
 from whoosh import scoring
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
 from kb.search.dismax import DisMax
@@ -82,8 +83,9 @@ class Scores:
             btext = schema[field].to_bytes(text)
         except ValueError:
             return {}
-        reader = searcher.reader()
-        if (field, btext) not in reader:
+        leaves = _leaves(searcher)
+        matchers = [(sub, offset, _matcher(sub.reader(), field, btext)) for sub, offset in leaves]
+        if not any(m is not None for _, _, m in matchers):  # the term is in no segment
             return {}
         scorable = schema[field].scorable
         if scorable:
@@ -95,11 +97,10 @@ class Scores:
             k1p1 = k1 + 1
         out: ScoreMap = {}
         live = self.live
-        leaves = _leaves(searcher)
-        for sub, offset in leaves:
-            if len(leaves) > 1 and (field, btext) not in sub.reader():  # one segment: asked above
+        for _sub, offset, matcher in matchers:
+            if matcher is None:
                 continue
-            for docnum, weight in _postings(sub.reader().postings(field, btext)):
+            for docnum, weight in _postings(matcher):
                 d = docnum + offset
                 if d not in live:
                     continue
@@ -133,6 +134,15 @@ def check_weighting(searcher) -> None:
     w = searcher.weighting
     if type(w) is not scoring.BM25F or w.K1 != _K1 or w.B != _B or w._field_B:
         raise TypeError(f"kb.search.scoring implements BM25F(B={_B}, K1={_K1}) only, not {w!r}")
+
+
+def _matcher(reader, field: str, btext: bytes):
+    """The term's postings in one segment, or None where it has none (one look-up of the term,
+    not a membership test and then the postings)."""
+    try:
+        return reader.postings(field, btext)
+    except TermNotFound:
+        return None
 
 
 def _leaves(searcher) -> list[tuple]:
