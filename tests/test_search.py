@@ -229,3 +229,17 @@ def test_a_view_answers_as_its_handle(sample_handle, q) -> None:
 def test_in_text_answers_whether_a_text_field_holds_a_token(sample_handle) -> None:
     view = sample_handle.view()
     assert view.in_text(index_tokens("量化")[0][0]) and not view.in_text("zzqqxxnothing")
+
+
+def test_docs_matching_follows_the_per_document_rule(sample_handle) -> None:
+    """The value index answers a facet filter as `matches` does document by document: exact
+    values, any of a multi-valued facet's values, a venue's prefix (CVPR ⊂ CVPR2020)."""
+    from kb.search.facets import docs_matching, matches, value_docs
+    from kb.search.model import FACET_NAMES
+
+    view = sample_handle.view()
+    for name in FACET_NAMES:
+        stored = [v for v in value_docs(view, name) if v]
+        for values in [stored[:1], stored[:3], [v[:4] for v in stored[:2]], ["nothing-like-it"], ["\0none"]]:
+            expected = {d for d in view.live if matches(view.columns[name][d], name, set(values))}
+            assert docs_matching(view, name, values) == expected, (name, values)

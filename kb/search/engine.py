@@ -22,7 +22,7 @@ from kb.schema import CONCEPT_FIELDS, PHRASE_FIELD, TEXT_FIELDS
 from kb.search import highlight
 from kb.search.bestmatch import BestMatch, Group, best_match
 from kb.search.dismax import DisMax
-from kb.search.facets import count_facets, date_range, in_range, matches, resolve_facet_value
+from kb.search.facets import count_facets, date_range, docs_matching, in_range, resolve_facet_value
 from kb.search.index_view import IndexHandle, IndexView
 from kb.search.model import (
     FACET_LABELS,
@@ -58,7 +58,7 @@ def search(handle: IndexHandle | IndexView, request: SearchRequest, *, facet_lim
     ctx = _Context(view, parsed)
     docs = ctx.match()
     if ctx.has_query_filters:
-        docs = {d for d in docs if ctx.passes_query_filters(d)}
+        docs = ctx.apply_query_filters(docs)
     selections = ctx.selections(request.filters)
     final, facets = count_facets(view, docs, selections, facet_limit)
     page_docs, scores = _page(view, ctx, final, request)
@@ -140,8 +140,7 @@ def _union(parts: list[Q.Query]) -> Q.Query:
 def _histogram(view: IndexView, final: Set[int]) -> Counter:
     if final is view.live_set:
         return view.cached("histogram", lambda: Counter(view.columns["date"].values()))
-    dates = view.columns["date"]
-    return Counter(dates[d] for d in final)
+    return Counter(map(view.columns["date"].__getitem__, final))
 
 
 def _validate(request: SearchRequest) -> None:
@@ -423,15 +422,18 @@ class _Context:
     def has_query_filters(self) -> bool:
         return bool(self._query_filters)
 
-    def passes_query_filters(self, docnum: int) -> bool:
-        facets = self.view.facets[docnum]
+    def apply_query_filters(self, docs: Set[int]) -> set[int]:
+        """`docs` limited by the query's field filters (`year:2020`, `company:华为`, `date:…`):
+        a facet's filter through the generation's value index, dates per document."""
+        out = set(docs)
         for name, values in self._query_filters.items():
-            if name == "date":
-                if not all(in_range(facets["date"], bounds) for bounds in values):
-                    return False
-            elif not values or not matches(facets.get(name), name, set(values)):
-                return False
-        return True
+            if name != "date":
+                out = out.intersection(docs_matching(self.view, name, values)) if values else set()
+        ranges = self._query_filters.get("date")
+        if ranges:
+            dates = self.view.columns["date"]
+            out = {d for d in out if all(in_range(dates[d], bounds) for bounds in ranges)}
+        return out
 
     def selections(self, filters: dict[str, list[str]]) -> dict[str, set[str]]:
         """Each facet's selected stored values (`\0none` when none resolves); records every

@@ -37,12 +37,44 @@ def in_range(date: str, bounds: tuple[str, str] | None) -> bool:
 
 
 def matches(value, name: str, values: set[str]) -> bool:
+    """The rule, for one document's stored `value`: `docs_matching` answers it for a whole
+    generation from its value index (the tests compare the two)."""
     facet = FACET_BY_NAME[name]
     if facet.multi:
         return any(v in values for v in value or ())
     if facet.prefix and value:
         return value in values or any(value.startswith(v) for v in values)
     return value in values
+
+
+def docs_matching(view: IndexView, name: str, values: Iterable[str]) -> set[int]:
+    """The live documents whose facet `name` matches one of `values` (what `matches` decides
+    per document), from the generation's index of each value's documents."""
+    index = value_docs(view, name)
+    values = set(values)
+    out: set[int] = set()
+    for v in values:
+        out.update(index.get(v, ()))
+    if FACET_BY_NAME[name].prefix:  # CVPR matches CVPR2020 too
+        for stored, docs in index.items():
+            if stored and any(stored.startswith(v) for v in values):
+                out.update(docs)
+    return out
+
+
+def value_docs(view: IndexView, name: str) -> dict:
+    """Facet `name`'s stored values → their documents (a multi-valued facet's values one by
+    one), built once per generation."""
+    return view.cached(("value_docs", name), lambda: _value_docs(view, name))
+
+
+def _value_docs(view: IndexView, name: str) -> dict:
+    index: dict = {}
+    multi = FACET_BY_NAME[name].multi
+    for docnum, value in view.columns[name].items():
+        for v in value or () if multi else (value,):
+            index.setdefault(v, set()).add(docnum)
+    return {v: frozenset(docs) for v, docs in index.items()}
 
 
 def count_facets(view: IndexView, docs: Set[int], selections: dict[str, set[str]], limit: int):
@@ -55,11 +87,8 @@ def count_facets(view: IndexView, docs: Set[int], selections: dict[str, set[str]
         else:
             counts = {f.name: _count(view, f.name, docs) for f in FACETS}
     else:
-        passing = {
-            name: {d for d in docs if matches(view.columns[name][d], name, values)}
-            for name, values in selections.items()
-        }
         docs = set(docs)
+        passing = {name: docs & docs_matching(view, name, values) for name, values in selections.items()}
         final = docs.intersection(*passing.values())
         counts = {}
         for facet in FACETS:
