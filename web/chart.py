@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 HEIGHT = 88  # px
 AXIS = 16  # px under the bars for year labels
+BASE = HEIGHT - AXIS  # y of the baseline, px
 MIN_LABEL_GAP = 7.0  # % of the width between two year labels
 MAX_BAR = 3.0  # % of the width: a few issues give slim bars, not slabs
 
@@ -47,23 +48,23 @@ def histogram_chart(histogram: list[tuple[str, int]]) -> Chart | None:
     peak = max((count for _, count in histogram), default=0)
     if peak == 0:
         return None
-    base = HEIGHT - AXIS
-    xs, width, ticks = _layout(tuple(date for date, _ in histogram))
+    xs, width, ticks, empty = _layout(tuple(date for date, _ in histogram))
     bars, issues, peak_date = [], 0, ""
-    for (date, count), x in zip(histogram, xs, strict=True):
-        height = 0.0 if count == 0 else max(2.0, (base - 4) * count / peak)
-        bars.append(Bar(date, count, x, width, round(base - height, 2), round(height, 2)))
-        if count:
-            issues += 1
-            if count == peak and date > peak_date:
-                peak_date = date
-    return Chart(HEIGHT, base, bars, list(ticks), peak, issues, peak_date)
+    for (date, count), x, blank in zip(histogram, xs, empty, strict=True):
+        if count == 0:
+            bars.append(blank)
+            continue
+        bars.append(Bar(date, count, x, width, *_geometry(count, peak)))
+        issues += 1
+        if count == peak and date > peak_date:
+            peak_date = date
+    return Chart(HEIGHT, BASE, bars, list(ticks), peak, issues, peak_date)
 
 
 @lru_cache(maxsize=64)
-def _layout(dates: tuple[str, ...]) -> tuple[tuple[float, ...], float, tuple[Tick, ...]]:
-    """Where the bars of these issues stand (their x, one width) and the year labels: the same
-    for every chart of one index generation, whatever matched."""
+def _layout(dates: tuple[str, ...]) -> tuple[tuple[float, ...], float, tuple[Tick, ...], tuple[Bar, ...]]:
+    """Where the bars of these issues stand (their x, one width), the year labels and each
+    issue's empty bar: the same for every chart of one index generation, whatever matched."""
     slot = 100 / len(dates)
     width = min(slot * 0.8, MAX_BAR)
     xs, ticks, year = [], [], ""
@@ -72,7 +73,15 @@ def _layout(dates: tuple[str, ...]) -> tuple[tuple[float, ...], float, tuple[Tic
         if date[:4] != year:
             year = date[:4]
             ticks.append(Tick(year, round(i * slot, 3)))
-    return tuple(xs), round(width, 3), tuple(_spaced(ticks))
+    empty = tuple(Bar(date, 0, x, round(width, 3), float(BASE), 0.0) for date, x in zip(dates, xs, strict=True))
+    return tuple(xs), round(width, 3), tuple(_spaced(ticks)), empty
+
+
+@lru_cache(maxsize=4096)
+def _geometry(count: int, peak: int) -> tuple[float, float]:
+    """A bar's y and height (px) for `count` matches when the tallest has `peak`."""
+    height = max(2.0, (BASE - 4) * count / peak)
+    return round(BASE - height, 2), round(height, 2)
 
 
 def _spaced(ticks: list[Tick]) -> list[Tick]:
