@@ -137,14 +137,14 @@ class ToggleLinks:
     def __init__(self, state: SearchState, base: str) -> None:
         self.base = base
         self.values = {name: state.filters.get(name, ()) for name in FACET_NAMES}
-        self.keys = {name: quote_plus(name) for name in FACET_NAMES}
-        encoded = [_encode(name, values) for name, values in self.values.items()]
+        encoded = [_encode(name, values) if values else "" for name, values in self.values.items()]
         head = [f"q={quote_plus(state.q)}"] if state.q else []
         tail = [("sort", state.sort)] if state.sort != DEFAULT_SORT else []
         tail += [("per_page", str(state.per_page))] if state.per_page != DEFAULT_PER_PAGE else []
+        tail_encoded = [urlencode(tail)]
         #: per facet: the encoded query string before and after its own parameters
         self.around: dict[str, tuple[str, str]] = {
-            name: (_joined(head + encoded[:i]), _joined(encoded[i + 1 :] + [urlencode(tail)]))
+            name: (_joined(head + encoded[:i]), _joined(encoded[i + 1 :] + tail_encoded))
             for i, name in enumerate(self.values)
         }
         #: per facet: the href up to its own parameter and after it (its own is never empty
@@ -158,7 +158,7 @@ class ToggleLinks:
         values = self.values[name]
         if not values:
             prefix, suffix = self.affixes[name]
-            return f"{prefix}{self.keys[name]}={_quote_value(value)}{suffix}"
+            return f"{prefix}{_KEYS[name]}={_quote_value(value)}{suffix}"
         toggled = tuple(v for v in values if v != value) if value in values else (*values, value)
         before, after = self.around[name]
         query = _joined((before, _encode(name, toggled), after))
@@ -170,6 +170,8 @@ def _encode(name: str, values: Iterable[str]) -> str:
     key = quote_plus(name)
     return "&".join(f"{key}={_quote_value(v)}" for v in values)
 
+
+_KEYS = {name: quote_plus(name) for name in FACET_NAMES}
 
 #: quote_plus of facet values, remembered: a sidebar links the same few hundred on every page
 _quote_value = lru_cache(maxsize=8192)(quote_plus)

@@ -7,6 +7,7 @@ and requests in flight finish on the one they started with.
 
 from __future__ import annotations
 
+import os
 import threading
 from functools import lru_cache
 
@@ -151,6 +152,7 @@ class IndexHandle:
         self._lock = threading.Lock()
         self._view: IndexView | None = None
         self._pointer: tuple[int, int] | None = None  # CURRENT's (inode, mtime) when last read
+        self._pointer_path = os.fspath(config.index / store.POINTER)  # Config is frozen
 
     @property
     def tables(self) -> Tables:
@@ -164,7 +166,7 @@ class IndexHandle:
         """The live generation's view; one stat of CURRENT when it has not moved (a publish
         renames a new pointer file into place, so its inode changes)."""
         try:
-            pointer = (self.config.index / store.POINTER).stat()
+            pointer = os.stat(self._pointer_path)
             key = (pointer.st_ino, pointer.st_mtime_ns)
         except OSError:
             key = None
