@@ -12,16 +12,18 @@ from functools import lru_cache
 
 from whoosh import index as whoosh_index
 
-from kb import analysis, store
+from kb import analysis, store, vectors
 from kb.companies import CompanyTable
 from kb.concepts import Tables, generation_tables
 from kb.config import Config
+from kb.embedding import Embedder, load_embedder
 from kb.errors import IndexMissingError
 from kb.identifiers import title_key
 from kb.schema import PHRASE_FIELD
 from kb.search.model import FACET_NAMES
 from kb.search.recall import ChineseVocabulary
 from kb.search.scoring import Scores
+from kb.vectors import Vectors
 
 RECORD_CACHE = 4096  # records kept unpickled per generation (the archive has 802)
 
@@ -67,6 +69,11 @@ class IndexView:
     def chinese_vocabulary(self) -> ChineseVocabulary:
         """The Chinese words this generation's body field holds (for query-time recall)."""
         return self.cached("chinese_vocabulary", lambda: ChineseVocabulary(self._body_terms()))
+
+    def vectors(self) -> Vectors | None:
+        """The generation's record vectors (semantic layer), None when it was built without."""
+        folder = self.generation.path
+        return self.cached("vectors", lambda: Vectors(folder) if vectors.meta(folder) else None)
 
     def scores(self) -> Scores:
         """Scores queries against this generation (its field lengths are loaded once)."""
@@ -121,6 +128,18 @@ class IndexHandle:
         self._lock = threading.Lock()
         self._view: IndexView | None = None
         self._pointer: tuple[int, int] | None = None  # CURRENT's (inode, mtime) when last read
+        self._embedder: Embedder | None = None
+
+    def embedder(self) -> Embedder | None:
+        """The query embedder when semantic search is on (loaded once; SemanticUnavailableError
+        when the extra is missing), else None."""
+        if not self.config.semantic:
+            return None
+        if self._embedder is None:
+            with self._lock:
+                if self._embedder is None:
+                    self._embedder = load_embedder(self.config.embedder)
+        return self._embedder
 
     @property
     def tables(self) -> Tables:
