@@ -75,7 +75,8 @@ def fuse(
     partial = take(DEPTH)
     others = [d for d in semantic if d not in full and d not in placed]
     pool = list(dict.fromkeys([*partial, *others]))
-    emit(sorted(pool, key=lambda d: (-rrf(d, coverage(d)), lexical_rank.get(d, 1 << 30), d)))
+    weight = {d: coverage(d) for d in partial}
+    emit(sorted(pool, key=lambda d: (-rrf(d, weight.get(d, 0.0)), lexical_rank.get(d, 1 << 30), d)))
     while len(out) < upto:
         chunk = take(max(upto - len(out), 1))
         if not chunk:
