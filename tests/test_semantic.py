@@ -176,7 +176,10 @@ def test_exact_look_ups_are_never_fused(semantic_handle, sample_handle, q) -> No
     assert hybrid.total >= 1
 
 
-@pytest.mark.parametrize("q", ["2399.12345", "nobody/nothing-here", "professional photography gear", '"量化 手机 无人机"'])
+NOT_COVERED = ["2399.12345", "nobody/nothing-here", "professional photography gear", '"量化 手机 无人机"']
+
+
+@pytest.mark.parametrize("q", NOT_COVERED)
 def test_what_is_not_covered_still_answers_empty(semantic_handle, q) -> None:
     result = search(semantic_handle, SearchRequest(q=q))
     assert result.total == 0 and not result.hits
