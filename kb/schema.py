@@ -68,16 +68,16 @@ def spelling_words(text: str) -> str:
     return " ".join(sorted({w.lower().strip("-") for w in _LATIN_WORD_RE.findall(text)}))
 
 
-def fingerprint(modules: Iterable[Path], tables: Iterable[Path], known: dict | None = None) -> str:
+def fingerprint(modules: Iterable[Path], tables: Iterable[Path], known: dict | None = None, model: str = "") -> str:
     """Hash of everything that shapes the index: kb's version and SCHEMA_VERSION, the code of
     `modules` as it behaves (its bytecode without docstrings or line numbers: a comment or
     docstring edit changes nothing) and the bytes of the `tables`. The declared list of modules is the indexer's
     (indexer.build.SHAPING_MODULES). `known` maps a module's path to [size, mtime_ns, shape hash]
     from an earlier run (the live manifest's): an unchanged file is not parsed again; the dict is
-    updated in place for the next run."""
+    updated in place for the next run. `model` names the embedding model when semantic search is on."""
     known = {} if known is None else known
     digest = hashlib.sha1()
-    for part in (__version__, SCHEMA_VERSION):
+    for part in (__version__, SCHEMA_VERSION, *([model] if model else [])):
         digest.update(part.encode() + b"\0")
     for path in modules:
         path = Path(path)

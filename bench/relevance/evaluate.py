@@ -4,6 +4,7 @@ p50/p95 latency.
 
     python bench/relevance/evaluate.py [--index DIR | --archive DIR] [--split dev|test|all]
                                        [--sets queries,paraphrase] [--show-failures] [--json FILE]
+                                       [--semantic [--modes lexical,semantic,hybrid]]
 
 Without --index it builds a fresh index of the archive (`../shared/archive` beside the checkout,
 or KB_BENCH_ARCHIVE) in a temporary folder. Judgements name items by date + url + title, so
@@ -13,6 +14,11 @@ no archive text is stored here. Metrics:
 - recall@50: the share of grade-2 items in the first 50, capped (divided by min(#relevant, 50));
 - nDCG@10: graded gains 2^g - 1 over the judged items;
 - zero: the share of queries answered with no result (the goal for negatives is 100%).
+
+With --semantic the index is built with the semantic layer on (embeddings cached in
+bench/out/embedding-cache.sqlite, so only the first run embeds the archive) and every query runs
+in each mode: lexical (the search core with fusion off), semantic (the nearest records alone, by
+cosine similarity: the model on its own) and hybrid (the search core as readers get it).
 """
 
 from __future__ import annotations
@@ -103,19 +109,41 @@ def _prefixed(title: str, tail: str) -> bool:
     return bool(tail) and title.endswith(tail) and 0 < len(head) <= 30 and head[-1] in "：:，"
 
 
-def run_queries(handle, judged: list[Judged]) -> list[Outcome]:
+MODES = ("lexical", "semantic", "hybrid")
+CACHE = ROOT / "bench" / "out" / "embedding-cache.sqlite"
+
+
+def run_queries(handle, judged: list[Judged], mode: str = "hybrid") -> list[Outcome]:
+    """Each query in `mode`: hybrid is the search core as configured (fusion when the semantic
+    layer is on), lexical the core with fusion off, semantic the nearest records alone."""
     from kb.search.engine import search
     from kb.search.model import SearchRequest
 
     out = []
     for j in judged:
         started = time.perf_counter()
-        result = search(handle, SearchRequest(q=j.q, per_page=DEPTH))
+        if mode == "semantic":
+            ranked = _nearest(handle, j.q)
+            total = len(ranked)
+        else:
+            result = search(handle, SearchRequest(q=j.q, per_page=DEPTH, semantic=mode == "hybrid"))
+            ranked, total = [h.record["id"] for h in result.hits], result.total
         seconds = time.perf_counter() - started
-        outcome = Outcome(j, [h.record["id"] for h in result.hits], result.total, seconds)
+        outcome = Outcome(j, ranked, total, seconds)
         outcome.metrics = _metrics(j, outcome)
         out.append(outcome)
     return out
+
+
+def _nearest(handle, q: str) -> list[str]:
+    """The DEPTH records nearest to the query's embedding, over the whole index."""
+    from kb.search import semantic
+    from kb.search.querylang import parse_query
+
+    view = handle.view()
+    text = semantic.query_text(parse_query(q), view.tables)
+    found = semantic.nearest(handle, view, text, DEPTH, lambda d: True)
+    return [view.record(d)["id"] for d, _ in found]
 
 
 def _metrics(j: Judged, o: Outcome) -> dict[str, float]:
@@ -197,13 +225,14 @@ def failures(outcomes: list[Outcome], handle) -> str:
     return "\n".join(lines)
 
 
-def build_archive_index(archive: Path, tmp: Path):
-    from indexer.build import reindex
+def build_archive_index(archive: Path, tmp: Path, semantic: bool = False):
+    from indexer.build import reindex, tty_progress
     from kb.config import load_config
 
-    (tmp / "kb.yaml").write_text(f"archive: {archive}\nindex: {tmp / 'index'}\n", encoding="utf-8")
+    extra = f"semantic: true\nembedding_cache: {CACHE}\n" if semantic else ""
+    (tmp / "kb.yaml").write_text(f"archive: {archive}\nindex: {tmp / 'index'}\n{extra}", encoding="utf-8")
     config = load_config(tmp / "kb.yaml")
-    reindex(config)
+    reindex(config, progress=tty_progress if semantic else None)
     return config
 
 
@@ -222,24 +251,31 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sets", default="queries", help="comma-separated: queries,paraphrase")
     ap.add_argument("--show-failures", action="store_true")
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--semantic", action="store_true", help="semantic layer on: lexical, semantic and hybrid")
+    ap.add_argument("--modes", default=",".join(MODES), help="with --semantic: which modes to run")
     args = ap.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         if args.index:
             config = load_config(args.config).replace(index=args.index)
         else:
-            config = build_archive_index(args.archive.resolve(), Path(tmp))
+            config = build_archive_index(args.archive.resolve(), Path(tmp), args.semantic)
         handle = IndexHandle(config)
         judged = [j for j in load_judged(handle, args.sets.split(",")) if args.split in ("all", j.split)]
-        run_queries(handle, judged[:5])  # warm-up: caches, first searcher
-        outcomes = run_queries(handle, judged)
-        summary = summarize(outcomes)
-        print(f"{len(judged)} judged queries, split {args.split}\n")
-        print(table(summary))
-        if args.show_failures:
-            print("\n" + failures(outcomes, handle))
+        modes = args.modes.split(",") if args.semantic or config.semantic else ["lexical"]
+        summaries = {}
+        print(f"{len(judged)} judged queries, split {args.split}")
+        for mode in modes:
+            run_queries(handle, judged[:5], mode)  # warm-up: caches, first searcher, the model
+            outcomes = run_queries(handle, judged, mode)
+            summaries[mode] = summary = summarize(outcomes)
+            print(f"\n{mode}\n" if len(modes) > 1 else "")
+            print(table(summary))
+            if args.show_failures:
+                print("\n" + failures(outcomes, handle))
         if args.json:
             args.json.parent.mkdir(parents=True, exist_ok=True)
-            args.json.write_text(json.dumps(summary, indent=1), encoding="utf-8")
+            payload = summaries if len(modes) > 1 else summaries[modes[0]]
+            args.json.write_text(json.dumps(payload, indent=1), encoding="utf-8")
     return 0
 
 

@@ -29,6 +29,9 @@ def run(args: argparse.Namespace) -> int:
         if facets["outlet"]:
             outlets[facets["outlet"]] += 1
     warnings = [w for f in files.values() for w in f.get("warnings", [])]
+    from kb.search import semantic
+
+    found = view.vectors() if handle.config.semantic else None
     stats = {
         "issues": sum(1 for f in files.values() if f.get("is_issue")),
         "records": len(view.live),
@@ -40,6 +43,11 @@ def run(args: argparse.Namespace) -> int:
         "companies": dict(companies.most_common(args.top)),
         "outlets": dict(outlets.most_common(args.top)),
         "warnings": warnings,
+        "semantic": {
+            "status": semantic.status(handle, view),
+            "model": found.model_id if found else "",
+            "vectors": len(found) if found else 0,
+        },
     }
     if args.json:
         print(json.dumps(stats, ensure_ascii=False, indent=1))
@@ -48,6 +56,9 @@ def run(args: argparse.Namespace) -> int:
         f"{stats['issues']} issues, {stats['records']} records  (index {stats['generation']}, built {stats['built']})"
     )
     print(f"archive: {stats['archive']}")
+    sem = stats["semantic"]
+    detail = f" ({sem['model']}, {sem['vectors']} vectors)" if sem["vectors"] else ""
+    print(f"semantic search: {sem['status']}{detail}")
     print("sections: " + ", ".join(f"{SECTION_LABELS.get(k, k)}({k}) {v}" for k, v in sections.most_common()))
     print("years:    " + ", ".join(f"{k} {v}" for k, v in sorted(years.items())))
     print("companies: " + ", ".join(f"{handle.companies.label(k)} {v}" for k, v in companies.most_common(args.top)))

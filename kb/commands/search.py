@@ -32,6 +32,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--limit", type=int, default=10, help=f"results per page (1-{MAX_PER_PAGE})")
     parser.add_argument("--page", type=int, default=1)
     parser.add_argument("--json", action="store_true", help='print {"total", "results", "facets"}')
+    parser.add_argument("--words-only", action="store_true", help="no records found by meaning (semantic layer)")
     parser.add_argument(
         "--color",
         default="auto",
@@ -51,6 +52,7 @@ def run(args: argparse.Namespace) -> int:
         sort="newest" if args.sort == "date" else args.sort,
         page=args.page,
         per_page=args.limit,
+        semantic=not args.words_only,
     )
     result = search(IndexHandle(load(args)), request)
     if args.json:
@@ -90,13 +92,20 @@ def _print(result, bold: bool = False) -> None:
     partial = f" ({result.full_matches} with every word)" if result.partial_from else ""
     print(f"{shown}{result.total} results{partial}\n")
     previous: list[str] = []
+    noted = False
     for hit in result.hits:
-        if hit.missing and hit.missing != previous:
+        if hit.semantic and not noted:
+            print("--- 以下混入按语义找到的条目 (below, also records found by meaning: marked ~)\n")
+            noted = True
+        elif hit.missing and hit.missing != previous and not hit.semantic:
             print(f"--- 以下结果未包含 (below, without): {', '.join(hit.missing)}\n")
-        previous = hit.missing
+        if not hit.semantic:
+            previous = hit.missing
         r = hit.record
         outlet = f" | {r['outlet']}" if r["outlet"] else ""
-        print(f"{r['date']}  {r['section_title'] or r['section']}  {marked(hit.title, hit.title_spans, bold)}{outlet}")
+        near = f"~{hit.similarity:.2f} " if hit.semantic and hit.similarity is not None else ""
+        title = marked(hit.title, hit.title_spans, bold)
+        print(f"{near}{r['date']}  {r['section_title'] or r['section']}  {title}{outlet}")
         if r["url"]:
             print(f"    {r['url']}")
         tags = (

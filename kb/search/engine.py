@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import heapq
 from collections import Counter
-from collections.abc import Set
+from collections.abc import Iterator, Set
 
 from whoosh import query as Q
 
@@ -19,10 +19,11 @@ from kb.errors import QueryError
 from kb.facets import value_label
 from kb.identifiers import title_key
 from kb.schema import CONCEPT_FIELDS, PHRASE_FIELD, TEXT_FIELDS
-from kb.search import highlight
+from kb.search import highlight, semantic
 from kb.search.bestmatch import BestMatch, Group, best_match
 from kb.search.dismax import DisMax
 from kb.search.facets import count_facets, date_range, docs_matching, in_range, resolve_facet_value
+from kb.search.fusion import SEMANTIC_DEPTH, fuse
 from kb.search.index_view import IndexHandle, IndexView
 from kb.search.model import (
     FACET_LABELS,
@@ -60,10 +61,15 @@ def search(handle: IndexHandle | IndexView, request: SearchRequest, *, facet_lim
     if ctx.has_query_filters:
         docs = ctx.apply_query_filters(docs)
     selections = ctx.selections(request.filters)
+    ctx.near = ctx.semantic_matches(docs, selections, request)
+    added = {d for d, _ in ctx.near} - docs
+    if added:
+        docs = set(docs) | added
     final, facets = count_facets(view, docs, selections, facet_limit)
     page_docs, scores = _page(view, ctx, final, request)
     terms = ctx.highlight_terms()
-    hits = [_hit(view, d, scores.get(d, 0.0), terms, ctx.missing_of(d)) for d in page_docs]
+    near = dict(ctx.near)
+    hits = [_hit(view, d, scores.get(d, 0.0), terms, ctx.missing_of(d), near.get(d), d in added) for d in page_docs]
     histogram = _histogram(view, final)
     return SearchResult(
         total=len(final),
@@ -79,6 +85,9 @@ def search(handle: IndexHandle | IndexView, request: SearchRequest, *, facet_lim
         histogram=[(date, histogram.get(date, 0)) for date in view.dates],
         full_matches=ctx.full_matches(final),
         selections=ctx.selected,
+        semantic=ctx.semantic_status,
+        semantic_added=len(added & final) if added else 0,
+        semantic_from=ctx.semantic_from,
     )
 
 
@@ -90,6 +99,8 @@ def _page(view: IndexView, ctx: _Context, final: Set[int], request: SearchReques
     start, end = (request.page - 1) * request.per_page, request.page * request.per_page
     if start >= len(final):
         return [], {}
+    if request.sort == "relevance" and ctx.ranking is not None and ctx.near:
+        return _fused_page(ctx, final, start, end)
     if request.sort == "relevance" and ctx.ranking is not None:
         return _ranked_page(view, ctx, final, start, end)
     order = "oldest" if request.sort == "oldest" else "newest"
@@ -124,6 +135,29 @@ def _ranked_page(view: IndexView, ctx: _Context, final: Set[int], start: int, en
     if first is None:
         return [], {}
     page = ranked[start - first : end - first]
+    return page, {d: scores.get(d, 0.0) for d in page}
+
+
+def _lexical_order(ctx: _Context, final: Set[int]) -> Iterator[int]:
+    """Every match in `final`, in lexical order: best-match groups, each by score."""
+    scores = ctx.ranking or {}
+    for group in ctx.groups():
+        docs = group.docs if final is ctx.matched else group.docs & final
+        yield from sorted(docs, key=lambda d: (-scores.get(d, 0.0), d))
+
+
+def _fused_page(ctx: _Context, final: Set[int], start: int, end: int):
+    """The page [start, end) of the hybrid ranking (kb.search.fusion) of the lexical matches
+    and the records near in meaning."""
+    scores = ctx.ranking or {}
+    groups = ctx.groups()
+    full = groups[0].docs & final if groups and not groups[0].missing else frozenset()
+    units = max(1, len(ctx.units))
+    semantic = [d for d, _ in ctx.near if d in final]
+    order = fuse(_lexical_order(ctx, final), full, lambda d: 1 - len(ctx.missing_of(d)) / units, semantic, end)
+    lexical = scores.keys()
+    ctx.semantic_from = next((n for n, d in enumerate(order, 1) if d not in lexical), None)
+    page = order[start:end]
     return page, {d: scores.get(d, 0.0) for d in page}
 
 
@@ -173,6 +207,10 @@ class _Context:
         self._phrases: set[tuple[str, ...]] = set()
         self._expanded_tokens: set[tuple[str, ...]] = set()  # the typed words and expansions so far
         self.selected: list[FacetSelection] = []  # the request's facet values, resolved
+        self.near: list[tuple[int, float]] = []  # records nearest in meaning (docnum, similarity)
+        self.semantic_status = "off"  # kb.search.semantic.status
+        self.semantic_from: int | None = None  # rank of the first record found by meaning alone
+        self._excluded: set[int] = set()  # what -words removed
         self._query_filters = self._read_query_filters()
 
     # -- matching ---------------------------------------------------------------
@@ -260,8 +298,39 @@ class _Context:
         for word in self.parsed.excluded:
             q = self._phrase_query(word, expand=False)
             if q is not None:
-                found.difference_update(self._scores(q))
+                excluded = self._scores(q)
+                self._excluded.update(excluded)
+                found.difference_update(excluded)
         return found
+
+    # -- meaning ------------------------------------------------------------------
+    def semantic_matches(
+        self, docs: Set[int], selections: dict[str, set[str]], request: SearchRequest
+    ) -> list[tuple[int, float]]:
+        """The records nearest the query in meaning that pass its filters and selections, for a
+        ranked text query that matched something (kb.search.semantic says when)."""
+        self.semantic_status = semantic.status(self.view, self.view)  # a view answers embedder()
+        parsed = self.parsed
+        if (
+            self.semantic_status != "on"
+            or not request.semantic
+            or request.sort != "relevance"
+            or self.ranking is None
+            or not docs
+            or parsed.required
+            or parsed.phrases
+        ):
+            return []
+        filtered = self.apply_query_filters(self.view.live_set) if self.has_query_filters else None
+        selected = [docs_matching(self.view, name, values) for name, values in selections.items()]
+
+        def accept(d: int) -> bool:
+            if d in self._excluded or (filtered is not None and d not in filtered):
+                return False
+            return all(d in docs for docs in selected)
+
+        text = semantic.query_text(parsed, self.view.tables)
+        return semantic.nearest(self.view, self.view, text, SEMANTIC_DEPTH, accept)
 
     def _unit_query(self, unit: Unit) -> Q.Query:
         """One unit. A plain word: its literal tokens in title/body. A concept (synonym group,
@@ -481,7 +550,15 @@ def _closest_term(reader, token: str) -> str | None:
     return best
 
 
-def _hit(view: IndexView, docnum: int, score: float, terms: highlight.Terms, missing: list[str]) -> Hit:
+def _hit(
+    view: IndexView,
+    docnum: int,
+    score: float,
+    terms: highlight.Terms,
+    missing: list[str],
+    similarity: float | None = None,
+    by_meaning: bool = False,
+) -> Hit:
     record = view.record(docnum)
     text, spans = highlight.snippet(record["summary"] or record.get("paper_title") or "", terms)
     return Hit(
@@ -490,7 +567,9 @@ def _hit(view: IndexView, docnum: int, score: float, terms: highlight.Terms, mis
         title_spans=highlight.spans(record["title"], terms),
         snippet=text,
         snippet_spans=spans,
-        missing=missing,
+        missing=[] if by_meaning else missing,
+        similarity=similarity,
+        semantic=by_meaning,
     )
 
 

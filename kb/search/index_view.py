@@ -9,20 +9,23 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable
 from functools import lru_cache
 
 from whoosh import index as whoosh_index
 
-from kb import analysis, store
+from kb import analysis, store, vectors
 from kb.companies import CompanyTable
 from kb.concepts import Tables, generation_tables
 from kb.config import Config
+from kb.embedding import Embedder, load_embedder
 from kb.errors import IndexMissingError
 from kb.identifiers import title_key
 from kb.schema import PHRASE_FIELD, TEXT_FIELDS
 from kb.search.model import FACET_NAMES
 from kb.search.recall import ChineseVocabulary
 from kb.search.scoring import Scores
+from kb.vectors import Vectors
 
 RECORD_CACHE = 4096  # records kept unpickled per generation (the archive has 802)
 
@@ -30,8 +33,11 @@ RECORD_CACHE = 4096  # records kept unpickled per generation (the archive has 80
 class IndexView:
     """One generation, read-only. Cheap to share between threads."""
 
-    def __init__(self, gen: store.Generation, config: Config) -> None:
+    def __init__(
+        self, gen: store.Generation, config: Config, embedder: Callable[[], Embedder | None] = lambda: None
+    ) -> None:
         self.generation = gen
+        self.embedder = embedder  # the handle's query embedder (not the generation's: the config's)
         #: the tables and user dictionary this generation was built with (kept in it)
         self.tables, userdict = generation_tables(gen.tables_path, config)
         self.user_words = analysis.load_user_dictionary(userdict)
@@ -62,8 +68,8 @@ class IndexView:
         self._indexed_tokens = lru_cache(maxsize=RECORD_CACHE)(self._read_indexed_tokens)
 
     def view(self) -> IndexView:
-        """This generation: a view answers what a handle does (`view()`, `tables`, `companies`),
-        so a caller that reads one generation for a whole request (a web page: the search, the
+        """This generation: a view answers what a handle does (`view()`, `tables`, `companies`,
+        `embedder()`), so a caller that reads one generation for a whole request (a web page: the search, the
         labels of its tags) can pass its view wherever a handle is taken."""
         return self
 
@@ -80,6 +86,11 @@ class IndexView:
     def chinese_vocabulary(self) -> ChineseVocabulary:
         """The Chinese words this generation's body field holds (for query-time recall)."""
         return self.cached("chinese_vocabulary", lambda: ChineseVocabulary(self._body_terms()))
+
+    def vectors(self) -> Vectors | None:
+        """The generation's record vectors (semantic layer), None when it was built without."""
+        folder = self.generation.path
+        return self.cached("vectors", lambda: Vectors(folder) if vectors.meta(folder) else None)
 
     def scores(self) -> Scores:
         """Scores queries against this generation (its field lengths are loaded once)."""
@@ -153,6 +164,18 @@ class IndexHandle:
         self._view: IndexView | None = None
         self._pointer: tuple[int, int] | None = None  # CURRENT's (inode, mtime) when last read
         self._pointer_path = os.fspath(config.index / store.POINTER)  # Config is frozen
+        self._embedder: Embedder | None = None
+
+    def embedder(self) -> Embedder | None:
+        """The query embedder when semantic search is on (loaded once; SemanticUnavailableError
+        when the extra is missing), else None."""
+        if not self.config.semantic:
+            return None
+        if self._embedder is None:
+            with self._lock:
+                if self._embedder is None:
+                    self._embedder = load_embedder(self.config.embedder)
+        return self._embedder
 
     @property
     def tables(self) -> Tables:
@@ -179,7 +202,7 @@ class IndexHandle:
             return current
         with self._lock:
             if self._view is None or self._view.generation.name != gen.name:
-                view = IndexView(gen, self.config)
+                view = IndexView(gen, self.config, self.embedder)
                 analysis.configure(view.user_words)  # queries segmented as the generation's text was
                 self._view = view
             self._pointer = key

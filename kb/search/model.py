@@ -23,6 +23,7 @@ class SearchRequest:
     sort: str = "relevance"
     page: int = 1
     per_page: int = 20
+    semantic: bool = True  # fuse in records near in meaning, when the semantic layer is on
 
 
 @dataclass
@@ -55,6 +56,8 @@ class Hit:
     snippet: str  # summary excerpt of about 160 characters ("…" where cut), plain text
     snippet_spans: Spans  # matched words in `snippet`
     missing: list[str] = field(default_factory=list)  # query words this item lacks (best match)
+    similarity: float | None = None  # cosine similarity to the query, when among the nearest records
+    semantic: bool = False  # found by meaning alone (it matches none of the query's words)
 
     @property
     def title(self) -> str:
@@ -76,6 +79,9 @@ class SearchResult:
     histogram: list[tuple[str, int]] = field(default_factory=list)  # (issue date, matches)
     full_matches: int = 0  # how many results contain every query word (the rest match most)
     selections: list[FacetSelection] = field(default_factory=list)  # the request's facet values
+    semantic: str = "off"  # the semantic layer: off, on, not indexed, other model (IndexHandle)
+    semantic_added: int = 0  # results found by meaning alone (counted in total and facets)
+    semantic_from: int | None = None  # 1-based rank of the first of them (relevance order)
 
     @property
     def partial_from(self) -> int | None:
@@ -100,6 +106,8 @@ class SearchResult:
                     "snippet": h.snippet,
                     "snippet_spans": [list(s) for s in h.snippet_spans],
                     "missing": h.missing,
+                    "similarity": None if h.similarity is None else round(h.similarity, 4),
+                    "semantic": h.semantic,
                 }
                 for h in self.hits
             ],
@@ -112,4 +120,5 @@ class SearchResult:
             "suggestion": self.suggestion,
             "corrected_from": self.corrected_from,
             "notices": self.notices,
+            "semantic": {"status": self.semantic, "added": self.semantic_added, "from": self.semantic_from},
         }

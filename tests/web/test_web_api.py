@@ -30,11 +30,14 @@ def test_search_shape_and_record_keys(client):
         "suggestion",
         "corrected_from",
         "notices",
+        "semantic",
     ]
+    assert data["semantic"] == {"status": "off", "added": 0, "from": None}
     assert data["page"] == 1 and data["per_page"] == 5
     assert 0 < len(data["results"]) <= 5 <= data["total"]
     for result in data["results"]:
-        extra = ["score", "title_spans", "snippet", "snippet_spans", "missing", "snippet_html"]
+        extra = ["score", "title_spans", "snippet", "snippet_spans", "missing", "similarity", "semantic"]
+        extra.append("snippet_html")
         assert list(result) == list(EXPORT_KEYS) + extra  # the record as `kb export` has it, then these
         assert isinstance(result["score"], float)
         for start, end in result["title_spans"]:

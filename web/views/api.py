@@ -28,7 +28,9 @@ ALL_FACET_VALUES = 100_000  # /api/facets lists every value, not the sidebar's t
 @bp.get("/search")
 def api_search() -> dict[str, Any]:
     state = parse_search_args(request.args)
-    result = search(index_handle(), state.to_request())
+    wanted = state.to_request()
+    wanted.semantic = request.args.get("semantic", "1") not in ("0", "false", "off")  # semantic=0: words only
+    result = search(index_handle(), wanted)
     data = result.to_json()
     for item, hit in zip(data["results"], result.hits, strict=True):  # kept for older clients
         item["snippet_html"] = str(marked(hit.snippet, hit.snippet_spans))
