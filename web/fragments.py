@@ -29,6 +29,7 @@ from kb.search.index_view import IndexView
 from kb.search.model import FacetValue, Hit, SearchResult
 from web.chart import Chart
 from web.marks import marked_html
+from web.params import SearchState
 from web.urls import Links, Urls
 
 Record = Mapping[str, Any]
@@ -193,6 +194,33 @@ class Fragments:
                 missing = hit.missing
             out += ["      ", self._hit_body(hit, self._parts(hit.record, links, store)), "\n    </li>\n"]
         out.append("  </ol>")
+        return Markup("".join(out))
+
+    @staticmethod
+    def pagination(
+        result: SearchResult, pages: Sequence[int | None], state: SearchState, search_url: str, beyond_last: bool
+    ) -> Markup:
+        """`<nav class="pagination">`: previous, the page numbers `pages` (None: a gap), next;
+        '' when there is one page. Ends its line."""
+        if result.pages <= 1:
+            return Markup("")
+
+        def href(page: int) -> str:
+            return jinja_escape(search_url + state.query_string(page=page))
+
+        out = ['  <nav class="pagination" aria-label="分页">\n']
+        if result.page > 1 and not beyond_last:
+            out.append(f'<a rel="prev" href="{href(result.page - 1)}">上一页</a>')
+        for p in pages:
+            if p is None:
+                out.append('<span class="gap">…</span>\n')
+            elif p == result.page:
+                out.append(f'<strong aria-current="page">{p:d}</strong>\n')
+            else:
+                out.append(f'<a href="{href(p)}">{p:d}</a>')
+        if result.page < result.pages:
+            out.append(f'<a rel="next" href="{href(result.page + 1)}">下一页</a>')
+        out.append("  </nav>\n")
         return Markup("".join(out))
 
     # -- the facet sidebar ----------------------------------------------------------------
