@@ -69,8 +69,8 @@ class IndexView:
 
     def view(self) -> IndexView:
         """This generation: a view answers what a handle does (`view()`, `tables`, `companies`,
-        `embedder()`), so a caller that reads one generation for a whole request (a web page: the search, the
-        labels of its tags) can pass its view wherever a handle is taken."""
+        `embedder()`), so a caller that reads one generation for a whole request (a web page:
+        the search, the labels of its tags) can pass its view wherever a handle is taken."""
         return self
 
     @property
