@@ -118,9 +118,7 @@ def _ranked_page(view: IndexView, ctx: _Context, final: Set[int], start: int, en
     first: int | None = None
     offset = 0
 
-    def key(d: int) -> tuple[float, int]:
-        return -scores.get(d, 0.0), d
-
+    get = scores.get
     for group in ctx.groups():
         docs = group.docs if final is ctx.matched else group.docs & final
         if offset + len(docs) <= start:  # empty, or wholly before the page
@@ -128,7 +126,9 @@ def _ranked_page(view: IndexView, ctx: _Context, final: Set[int], start: int, en
             continue
         first = offset if first is None else first
         wanted = end - offset
-        ranked += heapq.nsmallest(wanted, docs, key=key) if wanted < len(docs) else sorted(docs, key=key)
+        keyed = [(-get(d, 0.0), d) for d in docs]  # compared as tuples in C, no key call per item
+        best = heapq.nsmallest(wanted, keyed) if wanted < len(keyed) else sorted(keyed)
+        ranked += [d for _, d in best]
         offset += len(docs)
         if offset >= end:
             break

@@ -5,11 +5,12 @@ removed). Plain data out; URL building is the web layer's job."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Set
+from collections.abc import Callable, Iterable, Set
+from functools import lru_cache, partial
 from itertools import chain
 from operator import itemgetter
 
-from kb.facets import FACET_BY_NAME, FACETS, resolve
+from kb.facets import FACET_BY_NAME, FACETS, Facet, resolve
 from kb.search.index_view import IndexHandle, IndexView
 from kb.search.model import FacetValue
 
@@ -95,7 +96,6 @@ def count_facets(view: IndexView, docs: Set[int], selections: dict[str, set[str]
             others = [p for n, p in passing.items() if n != facet.name]
             counts[facet.name] = _count(view, facet.name, docs.intersection(*others) if others else docs)
     out = {}
-    names = view.companies
     for facet in FACETS:
         counted = counts[facet.name]
         selected = selections.get(facet.name, set())
@@ -106,9 +106,18 @@ def count_facets(view: IndexView, docs: Set[int], selections: dict[str, set[str]
         if selected:
             top = dict(ranked)
             ranked += [(v, counted.get(v, 0)) for v in selected if v not in top and v != "\0none"]
-        label = facet.value_label
-        out[facet.name] = [FacetValue(v, label(v, names), c, v in selected) for v, c in ranked]
+        labels = _labels(view, facet)
+        out[facet.name] = [FacetValue(v, labels(v), c, v in selected) for v, c in ranked]
     return final, out
+
+
+def _labels(view: IndexView, facet: Facet) -> Callable[[str], str]:
+    """`facet`'s value labels in this generation (its company table), each made once."""
+    return view.cached(("facet_labels", facet.name), lambda: lru_cache(maxsize=4096)(partial(_label, facet, view)))
+
+
+def _label(facet: Facet, view: IndexView, value: str) -> str:
+    return facet.value_label(value, view.companies)
 
 
 def _count(view: IndexView, name: str, docs: Iterable[int]) -> Counter:
