@@ -19,12 +19,13 @@ _SLOT = "SLOT"  # a placeholder url_for leaves as it is
 
 
 class Links:
-    """The patterns for one application root: `search`, `issue(date)`, `item(record_id)`,
+    """The patterns for one application root: `search`, `feed`, `issue(date)`, `item(record_id)`,
     `company(code)`."""
 
     def __init__(self, root: str = "") -> None:
         self.root = root  # the application root (SCRIPT_NAME) these links are under
         self.search = url_for("search.index")
+        self.feed = url_for("feed.feed")
         self._issue = url_for("pages.issue", date=_SLOT).partition(_SLOT)
         self._item = url_for("pages.item", record_id=_SLOT).partition(_SLOT)
 

@@ -35,17 +35,17 @@ def index() -> str:
     state = parse_search_args(request.args)
     result = search(index_view(), state.to_request())
     links = state.with_selected(result.selections)
-    search_url = page_links().search
+    here = page_links()
     return render_template(
         "search.html",
         state=state,
         links=links,
-        search_url=search_url,
-        toggle=ToggleLinks(links, search_url).href,
+        search_url=here.search,
+        feed_url=here.feed + state.query_string(page=1, sort=DEFAULT_SORT),
+        toggle=ToggleLinks(links, here.search).href,
         result=result,
         facet_labels=FACET_LABELS,
-        sort_labels=sort_choices(state),
-        shown_sort=state.sort if state.q or state.sort != DEFAULT_SORT else "newest",
+        sort_links=sort_links(state, links, here.search),
         active=active_filters(state, result),
         pages=page_window(state.page, result.pages),
         chart=histogram_chart(result.histogram),
@@ -63,6 +63,16 @@ def is_front_page(state: SearchState) -> bool:
 def sort_choices(state: SearchState) -> dict[str, str]:
     """The sort links: without a query there is no relevance to sort by (the core lists newest first)."""
     return SORT_LABELS if state.q else {k: v for k, v in SORT_LABELS.items() if k != DEFAULT_SORT}
+
+
+def sort_links(state: SearchState, links: SearchState, search_url: str) -> list[tuple[str, str | None]]:
+    """(label, href) per sort choice; None for the one shown (without a query, relevance is
+    not offered and the list is newest first)."""
+    shown = state.sort if state.q or state.sort != DEFAULT_SORT else "newest"
+    return [
+        (label, None if s == shown else search_url + links.query_string(sort=s, page=1))
+        for s, label in sort_choices(state).items()
+    ]
 
 
 def top_first(values: list[FacetValue], top: int = FACET_TOP) -> tuple[list[FacetValue], int]:
