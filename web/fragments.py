@@ -1,11 +1,12 @@
 """HTML for the parts a search page repeats (the list of hits; per facet value: its link; the
-chart, a bar per issue), written in Python.
+chart, a bar per issue; the page links), written in Python.
 
 A search page has 20 hits, up to 180 facet links and 40 bars. As Jinja macros and loops these
 cost most of the page's template time (a frame per macro call, every value looked up and
-escaped through Jinja's runtime); here the hit list and the facet blocks are one call each,
-returning `Markup`, every value from the archive or the URL escaped. `_macros.html` keeps the
-record macros, as thin wrappers.
+escaped through Jinja's runtime); here the hit list, the facet blocks, the chart and the
+pagination are one call each, returning `Markup`, every value from the archive or the URL
+escaped. `_macros.html` keeps the record macros, as thin wrappers. May import kb.* and web's
+URL modules (urls, params, marks, chart).
 
 The parts of a record that do not depend on the query — its title link, meta line, tags and
 action links — are built once per record, index generation and application root, and kept with
@@ -15,7 +16,6 @@ empty). Only the marked title and snippet are made per hit.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from html import escape as _escape
@@ -27,13 +27,13 @@ from markupsafe import escape as jinja_escape
 from kb.records import SECTION_LABELS
 from kb.search.index_view import IndexView
 from kb.search.model import FacetValue, Hit, SearchResult
+from web import sidebar
 from web.chart import Chart
 from web.marks import marked_html
 from web.params import SearchState
 from web.urls import Links, Urls
 
 Record = Mapping[str, Any]
-_CURRENT = ' aria-current="true"'
 _MEANING_NOTICE = '<p class="semantic-notice" role="note">以下混入按语义找到的条目：它们不含查询词，标有“语义相近”</p>'
 
 #: Records whose parts are kept per generation and application root (the archive has 802);
@@ -224,31 +224,19 @@ class Fragments:
         return Markup("".join(out))
 
     # -- the facet sidebar ----------------------------------------------------------------
+    @staticmethod
     def facet_blocks(
-        self,
         facet_lists: Mapping[str, tuple[Sequence[FacetValue], int]],
         labels: Mapping[str, str],
         toggle: Callable[[str, str], str],
     ) -> Markup:
-        """A `<details class="facet">` per facet: its first `shown` values, then the rest under
-        更多; each line ends with a newline."""
-        out = []
-        for name, (values, shown) in facet_lists.items():
-            label = jinja_escape(labels.get(name, name))
-            out.append(f'  <details class="facet" open>\n    <summary>{label}</summary>\n    <ul>\n')
-            for i, v in enumerate(values):
-                if i == shown:
-                    out.append(
-                        '    </ul>\n    <details class="more">\n    <summary>更多<span class="visually-hidden">'
-                        f"{label}</span>（{len(values) - shown:d}）</summary>\n    <ul>\n"
-                    )
-                out += ["      <li>", _facet_link(name, v, toggle), "</li>\n"]
-            out.append("    </ul>\n</details>  </details>\n" if len(values) > shown else "    </ul>\n  </details>\n")
-        return Markup("".join(out))
+        """A `<details class="facet">` per facet (web.sidebar.facet_blocks)."""
+        return Markup(sidebar.facet_blocks(facet_lists, labels, toggle))
 
-    def facet_link(self, name: str, v: FacetValue, toggle: Callable[[str, str], str]) -> Markup:
+    @staticmethod
+    def facet_link(name: str, v: FacetValue, toggle: Callable[[str, str], str]) -> Markup:
         """One sidebar value: a link that toggles it (`toggle(name, value)` gives the href)."""
-        return Markup(_facet_link(name, v, toggle))
+        return Markup(sidebar.facet_link(name, v, toggle))
 
     # -- the chart --------------------------------------------------------------------
     def chart(self, chart: Chart | None, title: str) -> Markup:
@@ -288,33 +276,4 @@ def _bar_parts(links: Links, date: str, x: float, width: float) -> tuple[str, st
         f'<a href="{_escape(links.issue(date))}" tabindex="-1"><rect class="bar" x="{x}%" y="',
         f'" width="{width}%" height="',
         f'"><title>{_escape(date)}：',
-    )
-
-
-def _facet_link(name: str, v: FacetValue, toggle: Callable[[str, str], str]) -> str:
-    head, tail = _value_parts(name, v.value, v.label, v.selected)
-    end = _SELECTED_END if v.selected else "</span></a>"
-    return f"{head}{_url_attr(toggle(name, v.value))}{tail}{v.count:d}{end}"
-
-
-_QUOTES_OR_TAGS = re.compile("[<>\"']")
-
-
-def _url_attr(url: str) -> str:
-    """escape(url) for a URL our own code encoded: without < > " ' only & needs escaping."""
-    return _escape(url) if _QUOTES_OR_TAGS.search(url) else url.replace("&", "&amp;")
-
-
-_SELECTED_END = '</span><span class="visually-hidden">（已选，点击取消）</span></a>'
-
-
-@lru_cache(maxsize=8192)
-def _value_parts(name: str, value: str, label: str, selected: bool) -> tuple[str, str]:
-    """A facet value's link before its href and between its href and its count: the same on
-    every page that lists the value."""
-    selected_class, current = (" selected", _CURRENT) if selected else ("", "")
-    return (
-        f'<a class="facet-value{selected_class}" href="',
-        f'" data-facet="{_escape(name)}" data-value="{_escape(value)}"{current}>'
-        f'<span class="box" aria-hidden="true"></span><span class="label">{_escape(label)}</span><span class="n">',
     )
