@@ -70,17 +70,32 @@ def _engine():
     if _jieba is None:
         with _lock:
             if _jieba is None:
-                import rjieba
-
                 if _user_words is None:
                     from kb.config import DATA_DIR
 
                     _user_words = load_user_dictionary(DATA_DIR / "userdict.yaml")
-                engine = rjieba.Jieba()
+                engine = _fresh_engine()
                 for word in _user_words:
                     engine.add_word(word, None, None)
                 _jieba = engine
     return _jieba
+
+
+_module_engine_taken = False
+
+
+def _fresh_engine():
+    """A segmenter with jieba's dictionary and no user words. Importing rjieba loads the
+    dictionary into the module's own instance (`rjieba.tokenize`, `rjieba.add_word`): the first
+    engine is that one, so a process loads it once (70 ms), not twice; a later configuration
+    (another user dictionary) gets a new instance."""
+    global _module_engine_taken
+    import rjieba
+
+    if _module_engine_taken:
+        return rjieba.Jieba()
+    _module_engine_taken = True
+    return rjieba
 
 
 def user_words() -> tuple[str, ...]:

@@ -65,3 +65,21 @@ def test_jieba_is_loaded_once_per_process(tmp_path) -> None:
     engine = analysis._engine()
     reindex(make_config(tmp_path, SAMPLE))
     assert analysis._engine() is engine  # the dictionary load is not paid per document or per run
+
+
+def test_the_dictionary_rjieba_loaded_at_import_is_the_first_engine() -> None:
+    """Importing rjieba loads jieba's dictionary into its module instance; the first engine is
+    that one (no second load). Another user dictionary gets a new instance, without the old words."""
+    import subprocess
+    import sys
+
+    code = (
+        "import rjieba\n"
+        "from kb import analysis\n"
+        "assert analysis._engine() is rjieba\n"
+        "analysis.configure(['甲乙丙丁戊'])\n"
+        "assert analysis._engine() is not rjieba and '甲乙丙丁戊' in analysis._engine().cut('甲乙丙丁戊')\n"
+        "analysis.configure(['庚辛壬癸'])\n"
+        "assert '甲乙丙丁戊' not in analysis._engine().cut('甲乙丙丁戊')\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
