@@ -4,7 +4,8 @@ At commit Whoosh turns its sorted pool of postings into posting blocks and term 
 posting at a time, through several method calls each and a read of the document's field length
 back from the column file just written: two thirds of a full rebuild's commit. `write_postings`
 writes the same files — the same blocks, block statistics, term infos and term table, in the
-same order — a term at a time, with each field's length bytes loaded once. It applies to
+same order — a term at a time, with each field's length bytes loaded once, and each field's
+postings and term table entries in one write. It applies to
 Whoosh's W3 codec without inlined postings (this index's); any other codec flushes as Whoosh
 does. `tests/test_postings.py` compares the files with Whoosh's own.
 """
@@ -14,16 +15,19 @@ from __future__ import annotations
 import zlib
 from array import array
 from itertools import groupby
-from operator import itemgetter
+from operator import itemgetter, sub
 from pickle import dumps
 
 from whoosh.codec import whoosh3
+from whoosh.filedb import filetables
 from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.writing import SegmentWriter
 
-_TERM = itemgetter(0, 1)  # a pool item is (fieldname, term bytes, docnum, weight, value)
+_FIELD, _TERM = itemgetter(0), itemgetter(0, 1)  # a pool item: (fieldname, term bytes, docnum, weight, value)
 _INFO = whoosh3.W3TermInfo._struct.pack
 _MAGIC = whoosh3.WHOOSH3_HEADER_MAGIC  # before the first block of a posting list
+_KEY_VALUE_LENGTHS = filetables._lengths.pack  # before each term table entry
+_KEY_VALUE_SIZE = filetables._lengths.size
 
 
 class IndexWriter(SegmentWriter):
@@ -57,10 +61,10 @@ def write_postings(fieldwriter, schema, lengths, items) -> None:
     codec = fieldwriter._codec
     postfile = fieldwriter._postfile
     fieldmap = fieldwriter._fieldmap
-    add_term = fieldwriter._tindex.add
+    terms = _TermTable(fieldwriter._tindex)
     blocklimit, compression = codec._blocklimit, codec._compression
     offset = postfile.tell()  # kept here: only this loop writes the postings file
-    for fieldname, postings in groupby(items, itemgetter(0)):
+    for fieldname, postings in groupby(items, _FIELD):
         if fieldname not in fieldmap:
             fieldmap[fieldname] = len(fieldmap)
         prefix = pack_ushort(fieldmap[fieldname])
@@ -74,9 +78,36 @@ def write_postings(fieldwriter, schema, lengths, items) -> None:
             else:
                 info, data = _postings(term, length_bytes, fixedsize, blocklimit, compression)
             chunks.append(data)
-            add_term(prefix + btext, info + pack_long(offset) + pack_int(len(data)))
+            terms.add(prefix + btext, info + pack_long(offset) + pack_int(len(data)))
             offset += len(data)
         postfile.write(b"".join(chunks))
+        terms.flush()
+
+
+class _TermTable:
+    """`OrderedHashWriter.add` (the term table), buffered: the same bytes, one write a field."""
+
+    def __init__(self, table) -> None:
+        self._table = table
+        self._position = table.dbfile.tell()
+        self._chunks: list[bytes] = []
+        self._lastkey = table.lastkey
+
+    def add(self, key: bytes, value: bytes) -> None:
+        if key <= self._lastkey:
+            raise ValueError(f"Keys must increase: {self._lastkey!r}..{key!r}")
+        table = self._table
+        table.index.append(self._position)
+        h = table.hashfn(key)
+        table.buckets[h & 255].append((h, self._position))
+        self._chunks += (_KEY_VALUE_LENGTHS(len(key), len(value)), key, value)
+        self._position += _KEY_VALUE_SIZE + len(key) + len(value)
+        self._lastkey = key
+
+    def flush(self) -> None:
+        self._table.dbfile.write(b"".join(self._chunks))
+        self._chunks = []
+        self._table.lastkey = self._lastkey
 
 
 def _length_bytes(lengths, fieldname: str):
@@ -113,45 +144,39 @@ def _postings(postings: list, length_bytes, fixedsize, blocklimit: int, compress
     blocks = [_MAGIC]
     for at in range(0, len(postings), blocklimit):
         block = postings[at : at + blocklimit]
-        ids = array("I", [p[2] for p in block])
+        ids = [p[2] for p in block]
         raw_weights = [p[3] for p in block]
-        weights = array("f", raw_weights)
+        weights = array("f", raw_weights)  # Whoosh keeps a block's weights as 32-bit floats
         block_max = max(raw_weights)
         block_max = block_max if block_max > 0 else 0
         if length_bytes is None:
-            block_min_len, block_max_len = 0, 0
+            block_min_len = block_max_len = 0
         else:
-            found = [b for b in (length_bytes[d] for d in ids) if b]
+            found = [b for b in map(length_bytes.__getitem__, ids) if b]
             block_min_len, block_max_len = (min(found), max(found)) if found else (0, 0)
         weight_sum += sum(weights)
         maxweight = max(maxweight, block_max)
         if block_min_len:
             minlen = block_min_len if minlen is None else min(minlen, block_min_len)
         maxlen = max(maxlen, block_max_len)
-        data = dumps((_deltas(ids), _mini_weights(weights), _mini_values(block, fixedsize)), 2)
+        deltas = (ids[0], *map(sub, ids[1:], ids))
+        data = dumps((deltas, _mini_weights(weights), _mini_values(block, fixedsize)), 2)
         if compression:
             data = zlib.compress(data, compression)
         info = dumps((len(ids), ids[-1], block_max, compression, block_min_len, block_max_len), 2)
         size = len(info) + len(data)
-        blocks += [pack_int(-size if at + blocklimit > last else size), info, data]
+        blocks += (pack_int(-size if at + blocklimit > last else size), info, data)
     info = _INFO(False, weight_sum, len(postings), minlen or 0, maxlen, maxweight, postings[0][2], postings[-1][2])
     return info, b"".join(blocks)
 
 
-def _deltas(ids: array) -> tuple[int, ...]:
-    base, out = 0, []
-    for n in ids:
-        out.append(n - base)
-        base = n
-    return tuple(out)
-
-
 def _mini_weights(weights: array):
-    if all(w == 1.0 for w in weights):
+    """None when every weight is 1, the weight when all are equal, else all of them."""
+    n = len(weights)
+    if weights.count(1.0) == n:
         return None
-    first = weights[0]
-    if all(w == first for w in weights):
-        return first
+    if weights.count(weights[0]) == n:
+        return weights[0]
     return tuple(weights)
 
 
