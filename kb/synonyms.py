@@ -54,6 +54,7 @@ class TermGroups:
         self._by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
         for key, concept in sorted(found.items(), key=lambda kv: -len(kv[0])):
             self._by_first.setdefault(key[0], []).append((key, concept))
+        self._firsts = frozenset(self._by_first)
 
     def has_narrower(self, group_id: str) -> bool:
         try:
@@ -82,11 +83,15 @@ class TermGroups:
         text (`kb.analysis.index_positions`): whole analyzed words, in order."""
         found: Counter[str] = Counter()
         by_first = self._by_first
+        firsts = self._firsts
+        size = len(at)
         for pos, words in enumerate(at):
+            if firsts.isdisjoint(words):  # no group term starts here (most positions)
+                continue
             for word in words:
                 for key, concept in by_first.get(word, ()):
-                    end = pos + len(key)
-                    if end <= len(at) and all(key[i] in at[pos + i] for i in range(1, len(key))):
+                    n = len(key)
+                    if n == 1 or (pos + n <= size and all(key[i] in at[pos + i] for i in range(1, n))):
                         found[concept] += 1
                         break
         return found
