@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import zlib
 from array import array
+from collections.abc import Iterable, Iterator
 from itertools import groupby
 from operator import itemgetter, sub
 from pickle import dumps
@@ -23,7 +24,8 @@ from whoosh.filedb import filetables
 from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.writing import SegmentWriter
 
-_FIELD, _TERM = itemgetter(0), itemgetter(0, 1)  # a pool item: (fieldname, term bytes, docnum, weight, value)
+# a pool item: (fieldname, term bytes, docnum, weight, value)
+_FIELD, _TEXT, _TERM = itemgetter(0), itemgetter(1), itemgetter(0, 1)
 _INFO = whoosh3.W3TermInfo._struct.pack
 _MAGIC = whoosh3.WHOOSH3_HEADER_MAGIC  # before the first block of a posting list
 _KEY_VALUE_LENGTHS = filetables._lengths.pack  # before each term table entry
@@ -39,7 +41,7 @@ class IndexWriter(SegmentWriter):
             return
         self.perdocwriter.close()
         lengths = self.per_document_reader()
-        write_postings(self.fieldwriter, self.schema, lengths, self.pool.iter_postings())
+        write_postings(self.fieldwriter, self.schema, lengths, sorted_postings(self.pool))
         self.fieldwriter.close()
         lengths.close()
 
@@ -52,19 +54,38 @@ def fast_flush_applies(writer: SegmentWriter) -> bool:
         and type(writer.fieldwriter) is whoosh3.W3FieldWriter
         and codec.length_stats
         and codec._inlinelimit <= 1  # Whoosh inlines no posting list then (len < 1 never holds)
+        and not any(field.separate_spelling() for _, field in writer.schema.items())
     )
 
 
-def write_postings(fieldwriter, schema, lengths, items) -> None:
-    """Write the sorted pool `items` through `fieldwriter` (a W3FieldWriter) as Whoosh's
-    `FieldWriter.add_postings` does; `lengths` is the segment's per-document reader."""
+def sorted_postings(pool) -> Iterator[tuple[str, Iterable[tuple]]]:
+    """(fieldname, its postings) in the order Whoosh's pool gives them: by field, term, document.
+
+    Whoosh sorts the pool's tuples whole. A pool held in memory (no runs on disk) is in the
+    order its postings were added, and documents are numbered in that order, so a term's
+    postings are already by document: each field's are sorted by term only, stably (half the
+    time). A pool with runs on disk is merged by Whoosh."""
+    if pool.runs:
+        return groupby(pool.iter_postings(), _FIELD)
+    fields: dict[str, list[tuple]] = {}
+    for item in pool.current:
+        postings = fields.get(item[0])
+        if postings is None:
+            postings = fields[item[0]] = []
+        postings.append(item)
+    return ((name, sorted(fields[name], key=_TEXT)) for name in sorted(fields))
+
+
+def write_postings(fieldwriter, schema, lengths, fields) -> None:
+    """Write the pool's postings, `sorted_postings`, through `fieldwriter` (a W3FieldWriter) as
+    Whoosh's `FieldWriter.add_postings` does; `lengths` is the segment's per-document reader."""
     codec = fieldwriter._codec
     postfile = fieldwriter._postfile
     fieldmap = fieldwriter._fieldmap
     terms = _TermTable(fieldwriter._tindex)
     blocklimit, compression = codec._blocklimit, codec._compression
     offset = postfile.tell()  # kept here: only this loop writes the postings file
-    for fieldname, postings in groupby(items, _FIELD):
+    for fieldname, postings in fields:
         if fieldname not in fieldmap:
             fieldmap[fieldname] = len(fieldmap)
         prefix = pack_ushort(fieldmap[fieldname])
