@@ -248,10 +248,19 @@ def _iter_pieces(value: str, with_subwords: bool) -> list[tuple[str, int, int, b
 
 
 def _plain(value: str, start: int, end: int, with_subwords: bool) -> list[tuple[str, int, int, bool, bool]]:
-    words = _segment(value[start:end], with_subwords)
-    if not start:
-        return [(word, s, e, is_sub, False) for word, s, e, is_sub in words]
-    return [(word, start + s, start + e, is_sub, False) for word, s, e, is_sub in words]
+    """The words of `value[start:end]`, segmented a line at a time: jieba never joins words
+    across a line break, and a record's title, paper title and outlet are lines of its body
+    (the segmentation of each line is cached)."""
+    out: list[tuple[str, int, int, bool, bool]] = []
+    for line in value[start:end].split("\n"):
+        if line:
+            words = _segment(line, with_subwords)
+            if start:
+                out += [(word, start + s, start + e, is_sub, False) for word, s, e, is_sub in words]
+            else:
+                out += [(word, s, e, is_sub, False) for word, s, e, is_sub in words]
+        start += len(line) + 1
+    return out
 
 
 def _special(text: str, start: int, with_subwords: bool):
