@@ -164,9 +164,7 @@ def _postings(postings: list, length_bytes, fixedsize, blocklimit: int, compress
     last = len(postings) - 1
     blocks = [_MAGIC]
     for at in range(0, len(postings), blocklimit):
-        block = postings[at : at + blocklimit]
-        ids = [p[2] for p in block]
-        raw_weights = [p[3] for p in block]
+        _, _, ids, raw_weights, values = zip(*postings[at : at + blocklimit], strict=True)
         weights = array("f", raw_weights)  # Whoosh keeps a block's weights as 32-bit floats
         block_max = max(raw_weights)
         block_max = block_max if block_max > 0 else 0
@@ -181,7 +179,7 @@ def _postings(postings: list, length_bytes, fixedsize, blocklimit: int, compress
             minlen = block_min_len if minlen is None else min(minlen, block_min_len)
         maxlen = max(maxlen, block_max_len)
         deltas = (ids[0], *map(sub, ids[1:], ids))
-        data = dumps((deltas, _mini_weights(weights), _mini_values(block, fixedsize)), 2)
+        data = dumps((deltas, _mini_weights(weights), _mini_values(values, fixedsize)), 2)
         if compression:
             data = zlib.compress(data, compression)
         info = dumps((len(ids), ids[-1], block_max, compression, block_min_len, block_max_len), 2)
@@ -201,10 +199,12 @@ def _mini_weights(weights: array):
     return tuple(weights)
 
 
-def _mini_values(block: list, fixedsize):
-    values = [p[4] for p in block if p[4]]
-    if fixedsize is None or fixedsize < 0:
-        return tuple(values)
+def _mini_values(values: tuple, fixedsize):
+    """A block's values as Whoosh stores them: the non-empty ones, or all in one string when
+    they have a fixed size (none when that size is 0)."""
     if fixedsize == 0:
         return None
-    return b"".join(values)
+    kept = [v for v in values if v]
+    if fixedsize is None or fixedsize < 0:
+        return tuple(kept)
+    return b"".join(kept)
