@@ -1,13 +1,17 @@
-"""The index writer: Whoosh's SegmentWriter with a faster flush of the postings, byte for byte.
+"""The index writer: Whoosh's SegmentWriter, adding documents and flushing postings faster,
+writing the same bytes.
 
-At commit Whoosh turns its sorted pool of postings into posting blocks and term entries one
-posting at a time, through several method calls each and a read of the document's field length
-back from the column file just written: two thirds of a full rebuild's commit. `write_postings`
-writes the same files — the same blocks, block statistics, term infos and term table, in the
-same order — a term at a time, with each field's length bytes loaded once, and each field's
-postings and term table entries in one write. It applies to
-Whoosh's W3 codec without inlined postings (this index's); any other codec flushes as Whoosh
-does. `tests/test_postings.py` compares the files with Whoosh's own.
+Adding: a field KbAnalyzer analyses into positions (title, body) takes its postings from
+`kb.analysis.token_positions` instead of Whoosh's stream of Token objects through the analyzer's
+generators and the Positions format (a quarter of adding a document), and the pool takes a
+posting without type checks. Flushing: at commit Whoosh turns its sorted pool into posting
+blocks and term entries one posting at a time, through several method calls each and a read of
+the document's field length back from the column file just written (two thirds of a full
+rebuild's commit); `write_postings` writes the same blocks, block statistics, term infos and
+term table, in the same order, a term at a time, with each field's length bytes loaded once and
+each field's postings and term entries in one write. The flush applies to Whoosh's W3 codec
+without inlined postings (this index's); any other codec flushes as Whoosh does.
+`tests/test_postings.py` compares every file with Whoosh's writer's.
 """
 
 from __future__ import annotations
@@ -19,10 +23,13 @@ from itertools import groupby
 from operator import itemgetter, sub
 from pickle import dumps
 
+from whoosh import formats
 from whoosh.codec import whoosh3
 from whoosh.filedb import filetables
 from whoosh.system import pack_int, pack_long, pack_ushort
-from whoosh.writing import SegmentWriter
+from whoosh.writing import PostingPool, SegmentWriter
+
+from kb.analysis import KbAnalyzer, token_positions
 
 # a pool item: (fieldname, term bytes, docnum, weight, value)
 _FIELD, _TEXT, _TERM = itemgetter(0), itemgetter(1), itemgetter(0, 1)
@@ -33,7 +40,65 @@ _KEY_VALUE_SIZE = filetables._lengths.size
 
 
 class IndexWriter(SegmentWriter):
-    """`SegmentWriter` whose flush writes the postings with `write_postings` when it can."""
+    """`SegmentWriter` that adds documents and flushes the postings faster, writing the same."""
+
+    def __init__(self, ix, limitmb: float = 128, **kwargs) -> None:
+        super().__init__(ix, limitmb=limitmb, **kwargs)
+        self.pool = _Pool(self._tempstorage, self.newsegment, limitmb=limitmb)
+        analyzer = KbAnalyzer()
+        self._kb_text = {
+            name
+            for name, field in self.schema.items()
+            if type(field.format) is formats.Positions and field.analyzer == analyzer
+        }
+        # the schema has no spelling or vector fields (else documents are added as Whoosh does)
+        self._plain_fields = not any(f.separate_spelling() or f.vector for _, f in self.schema.items())
+
+    def add_document(self, **fields) -> None:
+        """Whoosh's `SegmentWriter.add_document`, but a field analysed by KbAnalyzer into
+        positions takes its postings from `kb.analysis.token_positions` (what Whoosh's Positions
+        format makes of the analyzer's token stream, without the stream)."""
+        if not self._plain_fields:
+            super().add_document(**fields)
+            return
+        self._check_state()
+        perdocwriter = self.perdocwriter
+        schema = self.schema
+        docnum = self.docnum
+        add_post = self.pool.add
+        docboost = self._doc_boost(fields)
+        fieldnames = sorted([name for name in fields if not name.startswith("_")])
+        self._check_fields(schema, fieldnames)
+        perdocwriter.start_doc(docnum)
+        try:
+            for fieldname in fieldnames:
+                value = fields.get(fieldname)
+                if value is None:
+                    continue
+                field = schema[fieldname]
+                length = 0
+                if field.indexed:
+                    fieldboost = self._field_boost(fields, fieldname, docboost)
+                    if fieldname in self._kb_text and isinstance(value, str):
+                        items = _text_postings(field.format, value)
+                    else:
+                        items = field.index(value)
+                    scorable = field.scorable
+                    for tbytes, freq, weight, vbytes in items:
+                        if scorable:
+                            length += freq
+                        add_post((fieldname, tbytes, docnum, weight * fieldboost, vbytes))
+                customval = fields.get(f"_stored_{fieldname}", value)
+                perdocwriter.add_field(fieldname, field, customval if field.stored else None, length)
+                column = field.column_type
+                if column and customval is not None:
+                    perdocwriter.add_column_value(fieldname, column, field.to_column_value(customval))
+        except Exception:
+            perdocwriter.cancel_doc()
+            raise
+        perdocwriter.finish_doc()
+        self._added = True
+        self.docnum += 1
 
     def _flush_segment(self) -> None:
         if not fast_flush_applies(self):
@@ -44,6 +109,32 @@ class IndexWriter(SegmentWriter):
         write_postings(self.fieldwriter, self.schema, lengths, sorted_postings(self.pool))
         self.fieldwriter.close()
         lengths.close()
+
+
+class _Pool(PostingPool):
+    """Whoosh's posting pool without its type checks of every posting (the same size
+    estimate, so the same runs on disk)."""
+
+    def add(self, item: tuple) -> None:
+        self.fieldnames.add(item[0])
+        self.currentsize += _POSTING_SIZE + len(item[0]) + 2 * len(item[1]) + len(item[4] or "")
+        if self.currentsize > self.limit:
+            self.save()
+        self.current.append(item)
+
+
+#: PostingPool.add's estimate of a posting's size, less its strings' lengths
+_POSTING_SIZE = 28 + 4 * 5 + 21 + 26 + 18 + 16 + 21
+
+
+def _text_postings(fmt: formats.Positions, value: str) -> list[tuple[bytes, int, float, bytes]]:
+    """(term, frequency, weight, positions) of `value` as Positions.word_values gives them
+    for KbAnalyzer: each token's boost is 1."""
+    boost, encode = fmt.field_boost, fmt.encode
+    return [
+        (token.encode("utf-8"), len(positions), float(len(positions)) * boost, encode(positions))
+        for token, positions in token_positions(value).items()
+    ]
 
 
 def fast_flush_applies(writer: SegmentWriter) -> bool:

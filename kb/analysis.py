@@ -378,6 +378,25 @@ def analyze_spans(text: str) -> list[tuple[str, int, int]]:
     return [(normalize_word(w) if not exact else w, s, e) for w, s, e, _, exact in _pieces(text, False)]
 
 
+def token_positions(value: str) -> dict[str, list[int]]:
+    """Each token `KbAnalyzer` gives Whoosh for `value` at index time, with its positions, in
+    order of first occurrence: what Whoosh's Positions format gathers from the token stream
+    (kb.analysis's pieces, normalised, positions as KbTokenizer numbers them), without the
+    stream of Token objects."""
+    found: dict[str, list[int]] = {}
+    pos = -1
+    for text, _, _, same_pos, exact in _pieces(value, True):
+        if not same_pos:
+            pos += 1
+        token = text if exact else normalize_word(text)
+        positions = found.get(token)
+        if positions is None:
+            found[token] = [pos]
+        else:
+            positions.append(pos)
+    return found
+
+
 def _indexed(text: str) -> Iterator[tuple[str, int, int, int]]:
     """(token, word position, start, end) of `text` as indexed; sub-words share their word's
     position."""
