@@ -112,19 +112,23 @@ def _segment(text: str, with_subwords: bool) -> tuple[tuple[str, int, int, bool]
     cut = engine.tokenize(text)
     words = _join_latin(cut)
     if not with_subwords:
-        return tuple((w, s, e, False) for w, s, e in words if _wordlike(w))
+        return tuple([(w, s, e, False) for w, s, e in words if w.isalnum() or _WORDLIKE.search(w)])
     subs = _search_subwords(text, cut, words, engine.tokenize(text, mode="search"))
     out: list[tuple[str, int, int, bool]] = []
     for w, s, e in words:
+        if not (w.isalnum() or _WORDLIKE.search(w)):
+            continue  # punctuation or space: no word, nor any inside (sub-words are substrings)
         out.append((w, s, e, False))
         if e - s < 3 and s not in subs:  # nothing shorter inside (the common case)
             continue
         seen = {w.lower()}
         for sw, ss, se in _subwords(w, s, e, subs.get(s, ())):
-            if sw.lower() not in seen:
-                seen.add(sw.lower())
-                out.append((sw, ss, se, True))
-    return tuple(t for t in out if _wordlike(t[0]))
+            low = sw.lower()
+            if low not in seen:
+                seen.add(low)
+                if _wordlike(sw):
+                    out.append((sw, ss, se, True))
+    return tuple(out)
 
 
 def _search_subwords(text: str, cut: list, words: list, search: list) -> dict[int, list[tuple[str, int, int]]]:
@@ -414,9 +418,9 @@ def index_tokens(text: str) -> tuple[tuple[str, int, int, int], ...]:
     return tuple(_indexed(text))
 
 
-def index_positions(text: str) -> list[frozenset[str]]:
+def index_positions(text: str) -> list[set[str]]:
     """The normalised token texts at each word position of `text` as indexed, for matching group
-    terms of several words."""
+    terms of several words (a new list of new sets each call)."""
     at: list[set[str]] = []
     for word, _, _, same_pos, exact in _pieces(text, True):
         token = word if exact else normalize_word(word)
@@ -424,7 +428,7 @@ def index_positions(text: str) -> list[frozenset[str]]:
             at[-1].add(token)
         else:
             at.append({token})
-    return [frozenset(words) for words in at]
+    return at
 
 
 def is_chinese(text: str) -> bool:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from pathlib import Path
 
 from kb.analysis import analyze
@@ -78,7 +78,7 @@ class TermGroups:
                 return len(key), concept
         return None
 
-    def occurrences_at(self, at: Sequence[frozenset[str]]) -> Counter[str]:
+    def occurrences_at(self, at: Sequence[Set[str]]) -> Counter[str]:
         """Group id → number of mentions, over the token sets per word position of an analyzed
         text (`kb.analysis.index_positions`): whole analyzed words, in order."""
         found: Counter[str] = Counter()
