@@ -23,6 +23,7 @@ from whoosh.codec.whoosh3 import W3Codec
 from indexer.archive import issue_files
 from indexer.embed import EmbeddingCache, embed_generation
 from indexer.parse import Issue, parse_issue
+from indexer.postings import IndexWriter
 from indexer.prepare import Prepared, prepare_all
 from indexer.source import read_source
 from kb import analysis, store
@@ -44,7 +45,7 @@ SHAPING_MODULES: tuple[str, ...] = (
     *("kb.schema", "kb.facets", "kb.records", "kb.analysis", "kb.identifiers", "kb.tables", "kb.trie"),
     *("kb.concepts", "kb.synonyms", "kb.companies", "kb.about"),
     *("indexer.source", "indexer.parse", "indexer.items", "indexer.inline", "indexer.lint"),
-    *("indexer.problems", "indexer.prepare", "indexer.build"),
+    *("indexer.problems", "indexer.prepare", "indexer.postings", "indexer.build"),
     *("kb.embedding", "kb.vectors", "indexer.embed"),
 )
 
@@ -201,7 +202,7 @@ def _write(gen, live, full, sources, plan, old_files, tables, progress) -> dict:
         )
         ix = whoosh_index.open_dir(gen.path)
         manifest_files = {k: v for k, v in old_files.items() if k not in plan.removed}
-    writer = ix.writer(limitmb=256, codec=_CODEC)
+    writer = IndexWriter(ix, limitmb=256, codec=_CODEC)
     try:
         for name in plan.removed + [n for n in plan.changed if n in old_files]:
             writer.delete_by_term("source_file", name)

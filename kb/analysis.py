@@ -70,17 +70,32 @@ def _engine():
     if _jieba is None:
         with _lock:
             if _jieba is None:
-                import rjieba
-
                 if _user_words is None:
                     from kb.config import DATA_DIR
 
                     _user_words = load_user_dictionary(DATA_DIR / "userdict.yaml")
-                engine = rjieba.Jieba()
+                engine = _fresh_engine()
                 for word in _user_words:
                     engine.add_word(word, None, None)
                 _jieba = engine
     return _jieba
+
+
+_module_engine_taken = False
+
+
+def _fresh_engine():
+    """A segmenter with jieba's dictionary and no user words. Importing rjieba loads the
+    dictionary into the module's own instance (`rjieba.tokenize`, `rjieba.add_word`): the first
+    engine is that one, so a process loads it once (70 ms), not twice; a later configuration
+    (another user dictionary) gets a new instance."""
+    global _module_engine_taken
+    import rjieba
+
+    if _module_engine_taken:
+        return rjieba.Jieba()
+    _module_engine_taken = True
+    return rjieba
 
 
 def user_words() -> tuple[str, ...]:
@@ -91,33 +106,56 @@ def user_words() -> tuple[str, ...]:
 
 @lru_cache(maxsize=4096)
 def _segment(text: str, with_subwords: bool) -> tuple[tuple[str, int, int, bool], ...]:
-    """(word, start, end, is_subword) for a span of plain text, in order."""
+    """(word, start, end, is_subword) for a span of plain text, in order: only the word-like
+    ones (`_wordlike`)."""
     engine = _engine()
-    words = _join_latin(engine.tokenize(text))
+    cut = engine.tokenize(text)
+    words = _join_latin(cut)
     if not with_subwords:
-        return tuple((w, s, e, False) for w, s, e in words)
-    subs: dict[int, list[tuple[str, int, int]]] = {}  # word start -> sub-words inside the word
-    spans = {(s, e) for _, s, e in words}
-    starts = [s for _, s, _ in words]
-    end_of = {s: e for _, s, e in words}
-    for w, s, e in engine.tokenize(text, mode="search"):
-        if (s, e) in spans:
-            continue
-        at = starts[bisect_right(starts, s) - 1] if starts else 0
-        word_end = end_of.get(at, -1)
-        if e <= word_end and not _is_latin(text[at:word_end]):
-            subs.setdefault(at, []).append((w, s, e))
+        return tuple([(w, s, e, False) for w, s, e in words if w.isalnum() or _WORDLIKE.search(w)])
+    subs = _search_subwords(text, cut, words, engine.tokenize(text, mode="search"))
     out: list[tuple[str, int, int, bool]] = []
     for w, s, e in words:
+        if not (w.isalnum() or _WORDLIKE.search(w)):
+            continue  # punctuation or space: no word, nor any inside (sub-words are substrings)
         out.append((w, s, e, False))
         if e - s < 3 and s not in subs:  # nothing shorter inside (the common case)
             continue
         seen = {w.lower()}
         for sw, ss, se in _subwords(w, s, e, subs.get(s, ())):
-            if sw.lower() not in seen:
-                seen.add(sw.lower())
-                out.append((sw, ss, se, True))
+            low = sw.lower()
+            if low not in seen:
+                seen.add(low)
+                if _wordlike(sw):
+                    out.append((sw, ss, se, True))
     return tuple(out)
+
+
+def _search_subwords(text: str, cut: list, words: list, search: list) -> dict[int, list[tuple[str, int, int]]]:
+    """Word start -> the pieces jieba's search mode finds inside the word (none in a Latin
+    word). Search mode gives the plain cut's words (`cut`, before `_join_latin`), each after
+    the pieces inside it: what it adds to the cut are the pieces."""
+    subs: dict[int, list[tuple[str, int, int]]] = {}
+    if search == cut:  # no word with a dictionary word inside (most spans)
+        return subs
+    starts = [s for _, s, _ in words]
+    end_of = {s: e for _, s, e in words}
+    i, n = 0, len(cut)
+    for token in search:
+        if i < n and token == cut[i]:
+            i += 1
+            continue
+        w, s, e = token
+        at = starts[bisect_right(starts, s) - 1] if starts else 0
+        word_end = end_of.get(at, -1)
+        if e <= word_end and not _is_latin(text[at:word_end]):
+            subs.setdefault(at, []).append((w, s, e))
+    return subs
+
+
+def _wordlike(word: str) -> bool:
+    """Whether `word` holds a word character (`\\w`): a letter, digit or `_`."""
+    return word.isalnum() or bool(_WORDLIKE.search(word))
 
 
 _HAS_LATIN = re.compile(r"[A-Za-z0-9]")
@@ -133,12 +171,18 @@ def _join_latin(words: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]
     """Glue back a Latin word the segmenter cut at a dictionary word (`ncnnn` → `ncnn` + `n`):
     only Chinese is segmented; a run of letters and digits stays whole."""
     out: list[tuple[str, int, int]] = []
-    for w, s, e in words:
-        if out and out[-1][2] == s and _is_latin(w) and _is_latin(out[-1][0]):
-            prev = out.pop()
-            out.append((prev[0] + w, prev[1], e))
+    latin = False  # whether out[-1] is a Latin word
+    for token in words:
+        w, s, e = token
+        if w.isascii() and w.isalnum():
+            if latin and out[-1][2] == s:
+                prev = out[-1]
+                out[-1] = (prev[0] + w, prev[1], e)
+                continue
+            latin = True
         else:
-            out.append((w, s, e))
+            latin = False
+        out.append(token)
     return out
 
 
@@ -194,21 +238,33 @@ def _pieces_cached(value: str, with_subwords: bool) -> tuple[tuple[str, int, int
     return tuple(_iter_pieces(value, with_subwords))
 
 
-def _iter_pieces(value: str, with_subwords: bool) -> Iterator[tuple[str, int, int, bool, bool]]:
+def _iter_pieces(value: str, with_subwords: bool) -> list[tuple[str, int, int, bool, bool]]:
+    out: list[tuple[str, int, int, bool, bool]] = []
     last = 0
     for m in _SPECIAL_RE.finditer(value):
         if m.start() > last:
-            yield from _plain(value, last, m.start(), with_subwords)
-        yield from _special(m.group(0), m.start(), with_subwords)
+            out += _plain(value, last, m.start(), with_subwords)
+        out += _special(m.group(0), m.start(), with_subwords)
         last = m.end()
     if last < len(value):
-        yield from _plain(value, last, len(value), with_subwords)
+        out += _plain(value, last, len(value), with_subwords)
+    return out
 
 
-def _plain(value: str, start: int, end: int, with_subwords: bool):
-    for word, s, e, is_sub in _segment(value[start:end], with_subwords):
-        if _WORDLIKE.search(word):
-            yield word, start + s, start + e, is_sub, False
+def _plain(value: str, start: int, end: int, with_subwords: bool) -> list[tuple[str, int, int, bool, bool]]:
+    """The words of `value[start:end]`, segmented a line at a time: jieba never joins words
+    across a line break, and a record's title, paper title and outlet are lines of its body
+    (the segmentation of each line is cached)."""
+    out: list[tuple[str, int, int, bool, bool]] = []
+    for line in value[start:end].split("\n"):
+        if line:
+            words = _segment(line, with_subwords)
+            if start:
+                out += [(word, start + s, start + e, is_sub, False) for word, s, e, is_sub in words]
+            else:
+                out += [(word, s, e, is_sub, False) for word, s, e, is_sub in words]
+        start += len(line) + 1
+    return out
 
 
 def _special(text: str, start: int, with_subwords: bool):
@@ -326,6 +382,25 @@ def analyze_spans(text: str) -> list[tuple[str, int, int]]:
     return [(normalize_word(w) if not exact else w, s, e) for w, s, e, _, exact in _pieces(text, False)]
 
 
+def token_positions(value: str) -> dict[str, list[int]]:
+    """Each token `KbAnalyzer` gives Whoosh for `value` at index time, with its positions, in
+    order of first occurrence: what Whoosh's Positions format gathers from the token stream
+    (kb.analysis's pieces, normalised, positions as KbTokenizer numbers them), without the
+    stream of Token objects."""
+    found: dict[str, list[int]] = {}
+    pos = -1
+    for text, _, _, same_pos, exact in _pieces(value, True):
+        if not same_pos:
+            pos += 1
+        token = text if exact else normalize_word(text)
+        positions = found.get(token)
+        if positions is None:
+            found[token] = [pos]
+        else:
+            positions.append(pos)
+    return found
+
+
 def _indexed(text: str) -> Iterator[tuple[str, int, int, int]]:
     """(token, word position, start, end) of `text` as indexed; sub-words share their word's
     position."""
@@ -343,15 +418,17 @@ def index_tokens(text: str) -> tuple[tuple[str, int, int, int], ...]:
     return tuple(_indexed(text))
 
 
-def index_positions(text: str) -> list[frozenset[str]]:
+def index_positions(text: str) -> list[set[str]]:
     """The normalised token texts at each word position of `text` as indexed, for matching group
-    terms of several words."""
+    terms of several words (a new list of new sets each call)."""
     at: list[set[str]] = []
-    for token, pos, _, _ in _indexed(text):
-        if pos == len(at):
-            at.append(set())
-        at[pos].add(token)
-    return [frozenset(words) for words in at]
+    for word, _, _, same_pos, exact in _pieces(text, True):
+        token = word if exact else normalize_word(word)
+        if same_pos and at:
+            at[-1].add(token)
+        else:
+            at.append({token})
+    return at
 
 
 def is_chinese(text: str) -> bool:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from pathlib import Path
 
 from kb.analysis import analyze
@@ -54,6 +54,7 @@ class TermGroups:
         self._by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
         for key, concept in sorted(found.items(), key=lambda kv: -len(kv[0])):
             self._by_first.setdefault(key[0], []).append((key, concept))
+        self._firsts = frozenset(self._by_first)
 
     def has_narrower(self, group_id: str) -> bool:
         try:
@@ -77,16 +78,20 @@ class TermGroups:
                 return len(key), concept
         return None
 
-    def occurrences_at(self, at: Sequence[frozenset[str]]) -> Counter[str]:
+    def occurrences_at(self, at: Sequence[Set[str]]) -> Counter[str]:
         """Group id → number of mentions, over the token sets per word position of an analyzed
         text (`kb.analysis.index_positions`): whole analyzed words, in order."""
         found: Counter[str] = Counter()
         by_first = self._by_first
+        firsts = self._firsts
+        size = len(at)
         for pos, words in enumerate(at):
+            if firsts.isdisjoint(words):  # no group term starts here (most positions)
+                continue
             for word in words:
                 for key, concept in by_first.get(word, ()):
-                    end = pos + len(key)
-                    if end <= len(at) and all(key[i] in at[pos + i] for i in range(1, len(key))):
+                    n = len(key)
+                    if n == 1 or (pos + n <= size and all(key[i] in at[pos + i] for i in range(1, n))):
                         found[concept] += 1
                         break
         return found

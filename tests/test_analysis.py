@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from whoosh import index as whoosh_index
 from whoosh import query as Q
 from whoosh.fields import ID, TEXT, Schema
 
-from kb.analysis import KbAnalyzer, analyze
+from kb.analysis import KbAnalyzer, analyze, token_positions
 
 
 def test_english_is_lowercased_and_stemmed_so_forms_meet() -> None:
@@ -65,3 +66,38 @@ def test_jieba_is_loaded_once_per_process(tmp_path) -> None:
     engine = analysis._engine()
     reindex(make_config(tmp_path, SAMPLE))
     assert analysis._engine() is engine  # the dictionary load is not paid per document or per run
+
+
+def test_the_dictionary_rjieba_loaded_at_import_is_the_first_engine() -> None:
+    """Importing rjieba loads jieba's dictionary into its module instance; the first engine is
+    that one (no second load). Another user dictionary gets a new instance, without the old words."""
+    import subprocess
+    import sys
+
+    code = (
+        "import rjieba\n"
+        "from kb import analysis\n"
+        "assert analysis._engine() is rjieba\n"
+        "analysis.configure(['甲乙丙丁戊'])\n"
+        "assert analysis._engine() is not rjieba and '甲乙丙丁戊' in analysis._engine().cut('甲乙丙丁戊')\n"
+        "analysis.configure(['庚辛壬癸'])\n"
+        "assert '甲乙丙丁戊' not in analysis._engine().cut('甲乙丙丁戊')\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "端侧推理引擎MNN发布，深度学习框架 Tencent/ncnn 支持 int8 量化 https://github.com/Tencent/ncnn",
+        "TensorFlow/PyTorch 对比：MobileNetV3 与 骁龙865 上的 AI芯片 arXiv 2011.12289v2",
+        "quantization quantized quantize 量化 量化",
+        "",
+    ],
+)
+def test_token_positions_are_what_the_positions_format_makes_of_the_analyzer(text) -> None:
+    from whoosh.formats import Positions
+
+    fmt = Positions()
+    expected = {w: fmt.decode_positions(v) for w, _, _, v in fmt.word_values(text, KbAnalyzer(), mode="index")}
+    assert token_positions(text) == expected
