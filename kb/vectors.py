@@ -9,7 +9,7 @@ them, its dimension, the docnums). numpy is imported only where vectors are used
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence, Set
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,8 +19,6 @@ if TYPE_CHECKING:
 MATRIX = "vectors.npy"
 META = "vectors.json"
 FILES = (MATRIX, META)
-#: Below this many allowed documents, score only their rows; above, scan all and skip the rest.
-SMALL_SUBSET = 2048
 
 
 def write(folder: Path, docnums: Sequence[int], matrix: np.ndarray, model_id: str) -> None:
@@ -63,34 +61,13 @@ class Vectors:
         return len(self.docnums)
 
     def nearest(
-        self,
-        query: np.ndarray,
-        k: int,
-        allowed: Set[int] | None = None,
-        accept: Callable[[int], bool] | None = None,
+        self, query: np.ndarray, k: int, accept: Callable[[int], bool] | None = None
     ) -> list[tuple[int, float]]:
         """The `k` documents most similar to `query` (cosine), best first, ties by docnum:
-        (docnum, similarity). Only docnums in `allowed` and for which `accept` is true count."""
-        import numpy as np
-
+        (docnum, similarity). Only docnums for which `accept` is true count."""
         if k <= 0 or not len(self.docnums):
             return []
-        if allowed is not None and len(allowed) < SMALL_SUBSET:  # score just those rows
-            rows = np.fromiter((self.row[d] for d in allowed if d in self.row), dtype=np.int64)
-            return _top(self.matrix[rows] @ query, self.docnums[rows], k, accept)
-        if allowed is not None:
-            accept = _both(allowed.__contains__, accept)
         return _top(self.matrix @ query, self.docnums, k, accept)
-
-    def similarity(self, a: int, b: int) -> float | None:
-        """Cosine similarity of two documents' vectors, None when either has none."""
-        if a not in self.row or b not in self.row:
-            return None
-        return float(self.matrix[self.row[a]] @ self.matrix[self.row[b]])
-
-
-def _both(first: Callable[[int], bool], second: Callable[[int], bool] | None) -> Callable[[int], bool]:
-    return first if second is None else (lambda d: first(d) and second(d))
 
 
 def _top(sims, docs, k: int, accept: Callable[[int], bool] | None) -> list[tuple[int, float]]:

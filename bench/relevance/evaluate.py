@@ -142,7 +142,7 @@ def _nearest(handle, q: str) -> list[str]:
 
     view = handle.view()
     text = semantic.query_text(parse_query(q), view.tables)
-    found = semantic.nearest(handle, view, text, DEPTH, lambda d: True)
+    found = semantic.nearest(view, text, DEPTH, lambda d: True)
     return [view.record(d)["id"] for d, _ in found]
 
 

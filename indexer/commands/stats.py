@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
         "outlets": dict(outlets.most_common(args.top)),
         "warnings": warnings,
         "semantic": {
-            "status": semantic.status(handle, view),
+            "status": semantic.status(view),
             "model": found.model_id if found else "",
             "vectors": len(found) if found else 0,
         },

@@ -309,7 +309,7 @@ class _Context:
     ) -> list[tuple[int, float]]:
         """The records nearest the query in meaning that pass its filters and selections, for a
         ranked text query that matched something (kb.search.semantic says when)."""
-        self.semantic_status = semantic.status(self.view, self.view)  # a view answers embedder()
+        self.semantic_status = semantic.status(self.view)
         parsed = self.parsed
         if (
             self.semantic_status != "on"
@@ -330,7 +330,7 @@ class _Context:
             return all(d in docs for docs in selected)
 
         text = semantic.query_text(parsed, self.view.tables)
-        return semantic.nearest(self.view, self.view, text, SEMANTIC_DEPTH, accept)
+        return semantic.nearest(self.view, text, SEMANTIC_DEPTH, accept)
 
     def _unit_query(self, unit: Unit) -> Q.Query:
         """One unit. A plain word: its literal tokens in title/body. A concept (synonym group,

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 
 from kb.concepts import Tables
-from kb.search.index_view import IndexHandle, IndexView
+from kb.search.index_view import IndexView
 from kb.search.querylang import ParsedQuery
 
 MAX_QUERY_TEXT = 256  # characters of a query embedded (a description, not a document)
@@ -21,10 +21,10 @@ MAX_TRANSLATIONS = 12  # Chinese forms added to an English query
 _CJK_RE = re.compile(r"[\u3400-\u9fff]")
 
 
-def status(handle: IndexHandle | IndexView, view: IndexView) -> str:
+def status(view: IndexView) -> str:
     """'off' (config), 'on' (this generation has vectors of the configured embedder), 'not
     indexed' (built without vectors: run `kb reindex`) or 'other model' (vectors of another)."""
-    embedder = handle.embedder()
+    embedder = view.embedder()
     if embedder is None:
         return "off"
     found = view.vectors()
@@ -49,14 +49,10 @@ def query_text(parsed: ParsedQuery, tables: Tables) -> str:
     return " ".join([text, *extra[:MAX_TRANSLATIONS]])
 
 
-def nearest(
-    handle: IndexHandle | IndexView, view: IndexView, text: str, k: int, accept: Callable[[int], bool]
-) -> list[tuple[int, float]]:
-    """The `k` accepted records nearest to `text` by meaning: (docnum, cosine similarity)."""
-    if not text or status(handle, view) != "on":
+def nearest(view: IndexView, text: str, k: int, accept: Callable[[int], bool]) -> list[tuple[int, float]]:
+    """The `k` accepted records nearest to `text` by meaning: (docnum, cosine similarity), for
+    a view whose `status` is 'on'."""
+    embedder, found = view.embedder(), view.vectors()
+    if not text or embedder is None or found is None:
         return []
-    embedder = handle.embedder()
-    vectors = view.vectors()
-    if embedder is None or vectors is None:
-        return []
-    return vectors.nearest(embedder.query(text), k, accept=accept)
+    return found.nearest(embedder.query(text), k, accept=accept)
