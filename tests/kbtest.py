@@ -39,3 +39,13 @@ def load_bench(kind: str) -> ModuleType:
 def copy_tree(src: Path, dst: Path) -> Path:
     shutil.copytree(src, dst)
     return dst
+
+
+def assert_relevance_floors(row: dict, cls: str, floors: dict[str, float]) -> None:
+    """A class's row of bench/relevance's summary against its floors: `zero` is a ceiling on
+    answering nothing, except for negatives (a floor on answering nothing); the rest are floors."""
+    for metric, floor in floors.items():
+        if metric == "zero" and cls != "negative":
+            assert row["zero"] <= floor, f"{cls}: {row['zero']:.0%} of queries answered nothing"
+        else:
+            assert row[metric] >= floor, f"{cls} {metric} {row[metric]:.3f} < floor {floor}"

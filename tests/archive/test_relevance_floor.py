@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 
 import pytest
-from kbtest import ROOT, make_config
+from kbtest import ROOT, assert_relevance_floors, make_config
 
 pytestmark = pytest.mark.archive
 
@@ -37,9 +37,4 @@ def summary(archive_dir, tmp_path_factory):
 
 @pytest.mark.parametrize("cls", sorted(FLOORS))
 def test_relevance_stays_above_its_floor(summary, cls) -> None:
-    row = summary[cls]
-    for metric, floor in FLOORS[cls].items():
-        if metric == "zero" and cls != "negative":
-            assert row["zero"] <= floor, f"{cls}: {row['zero']:.0%} of queries answered nothing"
-        else:
-            assert row[metric] >= floor, f"{cls} {metric} {row[metric]:.3f} < floor {floor}"
+    assert_relevance_floors(summary[cls], cls, FLOORS[cls])

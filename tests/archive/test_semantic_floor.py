@@ -5,7 +5,7 @@ and lifts the descriptive cross-language queries; floors a little under the READ
 from __future__ import annotations
 
 import pytest
-from kbtest import load_bench, make_config
+from kbtest import assert_relevance_floors, load_bench, make_config
 
 pytestmark = pytest.mark.archive
 evaluate = load_bench("relevance")
@@ -36,12 +36,7 @@ def summaries(archive_dir, tmp_path_factory, embedding_cache):
 
 @pytest.mark.parametrize("cls", sorted(FLOORS))
 def test_hybrid_ranking_stays_above_its_floor(summaries, cls) -> None:
-    row = summaries["hybrid"][cls]
-    for metric, floor in FLOORS[cls].items():
-        if metric == "zero" and cls != "negative":
-            assert row["zero"] <= floor, f"{cls}: {row['zero']:.0%} of queries answered nothing"
-        else:
-            assert row[metric] >= floor, f"{cls} {metric} {row[metric]:.3f} < floor {floor}"
+    assert_relevance_floors(summaries["hybrid"][cls], cls, FLOORS[cls])
 
 
 @pytest.mark.parametrize("cls", ["known", "descriptive", "topic", "paraphrase"])
