@@ -36,40 +36,28 @@ def kb_exe() -> list[str]:
 
 
 def run_child(cmd: list[str], *, env: dict | None = None, cwd: Path | str | None = None) -> dict:
-    """Run `cmd`; wall seconds (spawn to exit, so interpreter start-up is included), the child's
-    own peak RSS (os.wait4, not the running maximum over all children), stdout and stderr."""
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=cwd, text=True)
-    # read the pipes ourselves (communicate() would reap the child); wait4 gives its rusage
-    out, err = _drain(proc)
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - t0
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return {
-        "seconds": seconds,
-        "maxrss_mb": usage.ru_maxrss / 1024,  # Linux reports KiB
-        "user_s": usage.ru_utime,
-        "sys_s": usage.ru_stime,
-        "rc": proc.returncode,
-        "stdout": out,
-        "stderr": err,
-    }
+    """Run `cmd`; wall seconds (spawn to exit, so the command's interpreter start-up is included),
+    the child's own peak RSS, user and system seconds (measured by peak_rss.py, which keeps this
+    process's own high-water mark out of the child's figure), stdout and stderr."""
+    import tempfile
 
-
-def _drain(proc: subprocess.Popen) -> tuple[str, str]:
-    import threading
-
-    chunks: dict[str, str] = {}
-
-    def read(name: str, stream) -> None:
-        chunks[name] = stream.read()
-
-    threads = [threading.Thread(target=read, args=(n, s)) for n, s in (("out", proc.stdout), ("err", proc.stderr))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return chunks.get("out", ""), chunks.get("err", "")
+    with tempfile.TemporaryDirectory(prefix="kb-bench-") as tmp:
+        figures_path = Path(tmp) / "figures.json"
+        wrapped = [sys.executable, str(BENCH / "peak_rss.py"), str(figures_path), "--", *cmd]
+        proc = subprocess.Popen(wrapped, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=cwd, text=True)
+        out, err = proc.communicate()
+        if not figures_path.exists():  # the wrapper itself failed (cannot start the command)
+            return {
+                "seconds": 0.0,
+                "maxrss_mb": 0.0,
+                "user_s": 0.0,
+                "sys_s": 0.0,
+                "rc": proc.returncode or 1,
+                "stdout": out,
+                "stderr": err,
+            }
+        figures = json.loads(figures_path.read_text(encoding="utf-8"))
+    return {**figures, "stdout": out, "stderr": err}
 
 
 def check(result: dict, what: str) -> dict:

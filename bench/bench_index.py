@@ -6,7 +6,7 @@ imports and the jieba dictionary load are included).
 (a) full rebuild of the archive:   kb reindex --full --quiet --archive ARCHIVE --index TMP
 (b) incremental, one issue added:  copy of an index of ARCHIVE; ARCHIVE + one generated issue
     (and, for reference, a reindex with nothing changed)
-(c) peak memory: the child's max RSS (os.wait4) of every run above
+(c) peak memory: the child's own max RSS (bench/peak_rss.py) of every run above
 (d) growth: full rebuild of synthetic archives 10x and 100x the archive (bench/synth.py),
     time, records, issues, size of the live generation on disk, records/s; plus one issue added
     to each synthetic index
