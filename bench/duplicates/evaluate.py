@@ -1,6 +1,6 @@
 """The editor's check on the archive, scored against the labelled pairs (pairs.yaml).
 
-    python bench/duplicates/evaluate.py [--index DIR] [--archive DIR] [--sweep] [--show]
+    python bench/duplicates/evaluate.py [--index DIR] [--archive DIR] [--sweep] [--show] [--agreement] [--ceiling]
 
 Runs `kb check` (indexer.check.check_text) on every archive issue against the issues before it,
 as an editor would have before publishing it, and compares what it flags with the labels:
@@ -10,7 +10,11 @@ as an editor would have before publishing it, and compares what it flags with th
   on their own (the reliable core is `unsure: false`);
 - every flagged pair that is not labelled at all.
 --sweep prints precision and recall of 可能重复 at other thresholds (the score of
-kb.similarity for each labelled pair); --show lists the flagged pairs.
+kb.similarity for each labelled pair); --show lists the flagged pairs; --agreement compares
+second-judge.yaml (a blind second judgement of the same pairs) with pairs.yaml: the ceiling of
+what a detector can be measured to do on these labels; --ceiling fits a leave-one-out logistic
+regression over every signal the project has for a pair (the embedding cosine too, when the
+index has vectors: give it --index of a semantic index).
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 PAIRS = Path(__file__).resolve().parent / "pairs.yaml"
+SECOND_JUDGE = Path(__file__).resolve().parent / "second-judge.yaml"
 
 
 def _relevance():
@@ -50,9 +55,9 @@ class Pair:
     note: str
 
 
-def load_pairs(handle) -> list[Pair]:
+def load_pairs(handle, path: Path = PAIRS) -> list[Pair]:
     resolve = _relevance()._resolver(handle)  # date + url + title → record id
-    data = yaml.safe_load(PAIRS.read_text(encoding="utf-8"))["pairs"]
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))["pairs"]
     return [Pair(resolve(p["a"]), resolve(p["b"]), p["label"], bool(p.get("unsure")), p.get("note", "")) for p in data]
 
 
@@ -101,6 +106,89 @@ def score(pairs: list[Pair], flags) -> dict[str, float]:
     return out
 
 
+def agreement(pairs: list[Pair], second: list[Pair]) -> dict[str, dict[str, float]]:
+    """How far the second, blind judgement agrees with pairs.yaml on same-story vs different:
+    the second judge's precision and recall taken as a detector, and Cohen's kappa; over all
+    pairs both judged, and over those neither marked unsure."""
+    first = {(p.a, p.b): p for p in pairs}
+    both = [(first[(q.a, q.b)], q) for q in second if (q.a, q.b) in first]
+    out = {}
+    for name, subset in (("all", both), ("sure", [(p, q) for p, q in both if not (p.unsure or q.unsure)])):
+        tp = sum(1 for p, q in subset if p.label == q.label == "same-story")
+        said = sum(1 for _, q in subset if q.label == "same-story")
+        truth = sum(1 for p, _ in subset if p.label == "same-story")
+        n = len(subset)
+        observed = sum(1 for p, q in subset if p.label == q.label) / n
+        chance = (said * truth + (n - said) * (n - truth)) / (n * n)
+        out[name] = {
+            "pairs": n,
+            "same_story": truth,
+            "second_said": said,
+            "precision": tp / said if said else 0.0,
+            "recall": tp / truth if truth else 0.0,
+            "kappa": (observed - chance) / (1 - chance) if chance < 1 else 1.0,
+        }
+    return out
+
+
+def pair_signals(handle, pairs: list[Pair]) -> tuple[list[list[float]], list[bool], list[str]]:
+    """Every signal the project has for each non-identical labelled pair: kb.similarity's title
+    and title + summary cosines, shared rare names, concept overlap, its score, and the
+    embedding cosine of the two items when the index has vectors. (rows, same-story, names)."""
+    from indexer.check import _Checker
+
+    view = handle.view()
+    checker = _Checker(view, handle, set(view.live))
+    doc = {view.record(d)["id"]: d for d in view.live}
+    vectors = view.vectors()
+    names = ["title", "summary", "names", "concepts", "score"] + (["embedding"] if vectors else [])
+    rows, same = [], []
+    for p in pairs:
+        if p.label == "identical":
+            continue
+        a, b = doc[p.a], doc[p.b]
+        found = checker.similarity.similar(view.record(b), {a}, limit=1)
+        s = found[0] if found else None
+        row = [s.title, s.summary, min(len(s.names), 3), s.concepts, s.score] if s else [0.0] * 5
+        if vectors:
+            row.append(float(vectors.matrix[vectors.row[a]] @ vectors.matrix[vectors.row[b]]))
+        rows.append(row)
+        same.append(p.label == "same-story")
+    return rows, same, names
+
+
+def ceiling(rows: list[list[float]], same: list[bool]) -> dict[str, float]:
+    """Leave-one-out logistic regression over the pair signals: each pair scored by a model fit on
+    all the others (L2, standardised features). Its precision where recall first reaches 0.8 and
+    its average precision bound what any weighting of these signals can do on unseen pairs."""
+    import numpy as np
+
+    x = np.asarray(rows, dtype=float)
+    x = (x - x.mean(0)) / (x.std(0) + 1e-9)
+    y = np.asarray(same, dtype=float)
+    scores = np.zeros(len(y))
+    for i in range(len(y)):
+        keep = np.arange(len(y)) != i
+        w, b = np.zeros(x.shape[1]), 0.0
+        for _ in range(2000):  # gradient descent on the mean log loss + L2
+            p = 1 / (1 + np.exp(-(x[keep] @ w + b)))
+            w -= 0.5 * (x[keep].T @ (p - y[keep]) + w) / keep.sum()
+            b -= 0.5 * float((p - y[keep]).mean())
+        scores[i] = x[i] @ w + b
+    hits, precisions, at_recall = 0, [], 0.0
+    for k, i in enumerate(np.argsort(-scores, kind="stable"), 1):
+        if y[i]:
+            hits += 1
+            precisions.append(hits / k)
+            if not at_recall and hits / y.sum() >= 0.8:
+                at_recall = hits / k
+    return {
+        "precision_at_recall_0.8": at_recall,
+        "average_precision": float(np.mean(precisions)),
+        "base_rate": float(y.mean()),
+    }
+
+
 def sweep(handle, pairs: list[Pair]) -> list[tuple[float, int, int, int]]:
     """(threshold, flagged, true, unlabelled) of 可能重复 over the non-identical labelled pairs."""
     view = handle.view()
@@ -134,6 +222,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--sweep", action="store_true")
     ap.add_argument("--show", action="store_true")
+    ap.add_argument("--agreement", action="store_true", help="how far second-judge.yaml agrees with pairs.yaml")
+    ap.add_argument("--ceiling", action="store_true", help="leave-one-out logistic regression over every pair signal")
     args = ap.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         config = (
@@ -158,6 +248,22 @@ def main(argv: list[str] | None = None) -> int:
             print("\nthreshold  flagged  same-story  precision  recall")
             for t, n, tp, pos in sweep(handle, pairs):
                 print(f"{t:9.2f}  {n:7d}  {tp:10d}  {tp / n if n else 0:9.2f}  {tp / pos:6.2f}")
+        if args.agreement:
+            print("\nsecond judge vs pairs.yaml (same-story vs different)")
+            for name, a in agreement(pairs, load_pairs(handle, SECOND_JUDGE)).items():
+                print(
+                    f"  {name} ({a['pairs']} pairs, {a['same_story']} same-story): the second judge says same-story "
+                    f"for {a['second_said']}, precision {a['precision']:.2f}, recall {a['recall']:.2f}, "
+                    f"kappa {a['kappa']:.2f}"
+                )
+        if args.ceiling:
+            rows, same, names = pair_signals(handle, pairs)
+            c = ceiling(rows, same)
+            print(
+                f"\nleave-one-out logistic regression over {', '.join(names)} ({len(rows)} pairs): precision "
+                f"{c['precision_at_recall_0.8']:.2f} at recall 0.8, average precision {c['average_precision']:.2f} "
+                f"(same-story share {c['base_rate']:.2f})"
+            )
         if args.show:
             view = handle.view()
             title = {view.record(d)["id"]: view.record(d)["title"][:50] for d in view.live}
