@@ -227,6 +227,7 @@ def use_code() -> dict:
     except OSError:
         pass
     if mode == "live":
+        sys.argv[1:] = argv  # the script's own parser never sees --code
         return info
     import tarfile
     import tempfile

@@ -88,6 +88,23 @@ def test_glossary_expands_both_ways(handle) -> None:
     assert titles(chinese)[0].startswith("A survey of video codecs")  # 综述 → survey
 
 
+def test_a_sentence_typed_without_spaces_is_counted_word_by_word(handle) -> None:
+    # more than MAX_COMPOUND_WORDS words in one run: each word is a unit, so best match answers
+    # with the item holding most of them (requiring all of them in one item answered nothing)
+    result = run(handle, "供货之前必须先申请执照")
+    assert titles(result)[0].startswith("美国出口禁令升级") and set(result.hits[0].missing) == {"之前", "执照"}
+    assert [u.text for u in plan_units(["供货之前必须先申请执照"], handle.tables).units] == [
+        "供货",
+        "之前",
+        "必须",
+        "申请",
+        "执照",
+    ]
+    # up to MAX_COMPOUND_WORDS words it stays one unit, all of whose words an item must hold
+    assert [u.text for u in plan_units(["供货申请执照"], handle.tables).units] == ["供货申请执照"]
+    assert run(handle, "供货申请执照").total == 0
+
+
 def test_repeated_words_are_merged_and_distinct_words_capped(handle) -> None:
     assert len(plan_units(["芯片"] * 250, handle.tables).units) == 1
     result = run(handle, " ".join(["芯片"] * 250))

@@ -20,6 +20,9 @@ from kb.synonyms import MAX_TERM_TOKENS
 from kb.tables import read_table
 
 MAX_UNITS = 32
+#: a run of Chinese words typed without spaces stays one unit up to this many words (a compound:
+#: 智能合约, 大语言模型); a longer run is a sentence, and its words are units of their own
+MAX_COMPOUND_WORDS = 3
 _MAX_COMPANY_TOKENS = 4
 
 
@@ -100,7 +103,7 @@ def _units(words: list[str], tables: Tables) -> list[Unit]:
         length, concepts = _concept_at(tokens, i, words, tables)
         spans.append((tokens[i : i + length], concepts))
         i += length
-    spans = _join_plain_chinese(spans)
+    spans = _split_sentences(_join_plain_chinese(spans))
     return [Unit(_typed(span, words), tuple(t.text for t in span), concepts) for span, concepts in spans]
 
 
@@ -117,6 +120,21 @@ def _join_plain_chinese(spans: list[tuple[list[_Token], tuple[str, ...]]]):
             out[-1] = (previous + span, ())
             continue
         out.append((span, concepts))
+    return out
+
+
+def _split_sentences(spans: list[tuple[list[_Token], tuple[str, ...]]]):
+    """A joined run of more than MAX_COMPOUND_WORDS words is a description typed as one string
+    (上世纪四十年代固态放大元件): requiring all its words in one item answers nothing, so each
+    word of two or more characters becomes a unit that best match can count; its lone
+    characters (凭, 搭) say little and are left out."""
+    out: list[tuple[list[_Token], tuple[str, ...]]] = []
+    for span, concepts in spans:
+        if concepts or len(span) <= MAX_COMPOUND_WORDS or not all(_is_chinese(t) for t in span):
+            out.append((span, concepts))
+            continue
+        words = [t for t in span if len(t.text) > 1]
+        out.extend(([t], ()) for t in words or span)
     return out
 
 
