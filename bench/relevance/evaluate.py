@@ -38,7 +38,7 @@ import yaml
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
-SETS = {"queries": HERE / "queries.yaml", "paraphrase": HERE / "paraphrase.yaml"}
+SETS = {"queries": HERE / "queries.yaml", "paraphrase": HERE / "paraphrase.yaml", "fresh": HERE / "fresh.yaml"}
 DEPTH = 50
 CLASSES = ("known", "descriptive", "topic", "paraphrase", "negative")
 
