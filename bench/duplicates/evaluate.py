@@ -225,6 +225,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--agreement", action="store_true", help="how far second-judge.yaml agrees with pairs.yaml")
     ap.add_argument("--ceiling", action="store_true", help="leave-one-out logistic regression over every pair signal")
     args = ap.parse_args(argv)
+    if args.ceiling:
+        try:
+            import numpy  # noqa: F401
+        except ImportError:
+            sys.exit("--ceiling needs numpy: pip install -e '.[semantic]'")
     with tempfile.TemporaryDirectory() as tmp:
         config = (
             load_config(None).replace(index=args.index)
