@@ -111,7 +111,8 @@ def _join_plain_chinese(spans: list[tuple[list[_Token], tuple[str, ...]]]):
     """Chinese written without spaces is one word to the reader even where the segmenter cuts
     it (智能合约 → 智能 + 合约, 大语言模型 → 大 + 语言 + 模型): consecutive Chinese tokens of one
     typed word that are no concept stay one unit, so best match never answers 智能合约 with
-    智能 alone. Concepts and company names (华为芯片 → 华为 + 芯片) stand on their own."""
+    智能 alone (_split_sentences undoes a run too long to be a compound). Concepts and company
+    names (华为芯片 → 华为 + 芯片) stand on their own."""
     out: list[tuple[list[_Token], tuple[str, ...]]] = []
     for span, concepts in spans:
         plain = not concepts and all(_is_chinese(t) for t in span)
@@ -130,7 +131,7 @@ def _split_sentences(spans: list[tuple[list[_Token], tuple[str, ...]]]):
     characters (凭, 搭) say little and are left out."""
     out: list[tuple[list[_Token], tuple[str, ...]]] = []
     for span, concepts in spans:
-        if concepts or len(span) <= MAX_COMPOUND_WORDS or not all(_is_chinese(t) for t in span):
+        if concepts or len(span) <= MAX_COMPOUND_WORDS:  # a longer plain span is a joined run
             out.append((span, concepts))
             continue
         words = [t for t in span if len(t.text) > 1]
