@@ -191,22 +191,14 @@ def ceiling(rows: list[list[float]], same: list[bool]) -> dict[str, float]:
 
 def sweep(handle, pairs: list[Pair]) -> list[tuple[float, int, int, int]]:
     """(threshold, flagged, true, unlabelled) of 可能重复 over the non-identical labelled pairs."""
-    view = handle.view()
-    from indexer.check import _Checker
-
-    checker = _Checker(view, handle, set(view.live))
-    doc = {view.record(d)["id"]: d for d in view.live}
-    scored = []
-    for p in pairs:
-        if p.label == "identical":
-            continue
-        found = checker.similarity.similar(view.record(doc[p.b]), {doc[p.a]}, limit=1)
-        scored.append((found[0].score if found else 0.0, p.label == "same-story"))
-    rows = []
+    rows, same, names = pair_signals(handle, pairs)
+    column = names.index("score")
+    scored = [(row[column], pos) for row, pos in zip(rows, same, strict=True)]
+    out = []
     for t in (0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2, 1.3):
         flagged = [pos for s, pos in scored if s >= t]
-        rows.append((t, len(flagged), sum(flagged), sum(1 for _, pos in scored if pos)))
-    return rows
+        out.append((t, len(flagged), sum(flagged), sum(1 for _, pos in scored if pos)))
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
