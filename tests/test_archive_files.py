@@ -4,9 +4,7 @@ warning naming them, never a silent skip, a hang or a whole file read into memor
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
 import sys
 
 import pytest
@@ -14,6 +12,9 @@ from kbtest import ROOT, SAMPLE, copy_tree, make_config
 
 from indexer.build import reindex
 from kb.export import all_records
+
+sys.path.insert(0, str(ROOT / "bench"))
+from _common import run_child  # noqa: E402  (bench/_common.py: a child's own time and peak memory)
 
 HEAD = "# 嵌入式AI简报 (2022-05-01)\n\n## 论文\n\n"
 
@@ -56,20 +57,12 @@ def test_odd_entries_become_warnings_and_the_rest_is_indexed(tmp_path, odd_archi
 
 def test_a_huge_sparse_file_is_refused_before_it_is_read(tmp_path, odd_archive) -> None:
     make_config(tmp_path, odd_archive)
-    figures = tmp_path / "figures.json"
-    # bench/peak_rss.py reports the command's own peak: measured from here with os.wait4, the
-    # figure would be this test runner's high-water mark (hundreds of MB once a model is loaded)
-    cmd = [sys.executable, "-m", "kb.cli", "reindex", "--config", str(tmp_path / "kb.yaml")]
-    proc = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "peak_rss.py"), str(figures), "--", *cmd],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert proc.returncode == 0, proc.stderr
-    assert "over the 4 MB limit" in proc.stderr
-    peak_mb = json.loads(figures.read_text(encoding="utf-8"))["maxrss_mb"]
-    assert peak_mb < 400  # reading 1.5 GB would take 1.5 GB
+    # run_child reports the command's own peak (bench/peak_rss.py): os.wait4 from here would give
+    # this test runner's high-water mark (hundreds of MB once the semantic tier loaded the model)
+    run = run_child([sys.executable, "-m", "kb.cli", "reindex", "--config", str(tmp_path / "kb.yaml")])
+    assert run["rc"] == 0, run["stderr"]
+    assert "over the 4 MB limit" in run["stderr"]
+    assert run["maxrss_mb"] < 400  # reading 1.5 GB would take 1.5 GB
 
 
 def test_an_implausibly_long_issue_is_indexed_with_a_warning(tmp_path) -> None:
